@@ -13,7 +13,7 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_vali
 
 Slug = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9._-]*$", max_length=80)]
 Kind = Literal["text", "table"]
-Format = Literal["jsonl", "csv", "parquet", "txt", "html"]
+Format = Literal["jsonl", "csv", "parquet", "txt"]
 Encoding = Literal["utf-8", "gb18030", "auto"]
 UpdateCycle = Literal["realtime", "hourly", "daily", "weekly", "monthly", "quarterly", "yearly", "irregular"]
 
@@ -91,6 +91,10 @@ class Source(Model):
     fields: dict[str, str] = Field(default_factory=dict, description="Canonical name -> name in the file.")
     schema_: dict[str, ColumnSpec] = Field(default_factory=dict, alias="schema")
     csv: CsvOptions = CsvOptions()
+    rules: dict[str, str] = Field(
+        default_factory=dict,
+        description="Table row rules: name -> SQL boolean expression over declared columns, e.g. temp_min_c <= temp_max_c.",
+    )
     license: str
     classification: Classification
     update_cycle: UpdateCycle
@@ -103,12 +107,18 @@ class Source(Model):
     @model_validator(mode="after")
     def _kind_rules(self) -> "Source":
         if self.kind == "text" and "text" not in self.fields:
-            raise ValueError("a text source must map the canonical field 'text' in fields, e.g. fields: {text: content}")
+            raise ValueError(
+                "a text source must map the canonical field 'text' in fields, e.g. fields: {text: content}"
+            )
         if self.kind == "table" and not self.schema_:
-            raise ValueError("a table source must declare its columns under schema, e.g. schema: {station_id: {type: string, key: true}}")
+            raise ValueError(
+                "a table source must declare its columns under schema, e.g. schema: {station_id: {type: string, key: true}}"
+            )
         unknown = sorted(set(self.fields) - set(self.schema_)) if self.kind == "table" else []
         if unknown:
-            raise ValueError(f"fields maps {unknown} which are not declared under schema; declare them or remove the mapping")
+            raise ValueError(
+                f"fields maps {unknown} which are not declared under schema; declare them or remove the mapping"
+            )
         return self
 
     def file_field(self, canonical: str) -> str:
@@ -140,7 +150,9 @@ class DedupConfig(Model):
     enabled: bool = True
     ngram: int = Field(default=5, ge=1, le=32, description="Character n-gram size for CJK text.")
     num_perm: int = Field(default=128, ge=16, le=1024)
-    threshold: float = Field(default=0.7, gt=0, lt=1, description="Estimated Jaccard at which two texts are duplicates.")
+    threshold: float = Field(
+        default=0.7, gt=0, lt=1, description="Estimated Jaccard at which two texts are duplicates."
+    )
     seed: int = 1
 
 
@@ -204,9 +216,16 @@ class ExpectationDecl(Model):
 
     @model_validator(mode="after")
     def _arguments(self) -> "ExpectationDecl":
-        if (self.expect == "unique_together") != (self.columns is not None) or (self.column is None) == (self.columns is None):
+        if (self.expect == "unique_together") != (self.columns is not None) or (self.column is None) == (
+            self.columns is None
+        ):
             raise ValueError("give column for a single-column expectation, or columns for unique_together")
-        needs = {"between": ("min", "max"), "length_between": ("min", "max"), "in_set": ("values",), "regex": ("pattern",)}
+        needs = {
+            "between": ("min", "max"),
+            "length_between": ("min", "max"),
+            "in_set": ("values",),
+            "regex": ("pattern",),
+        }
         for name in needs.get(self.expect, ()):
             if name in ("min", "max"):
                 if self.min is None and self.max is None:
