@@ -38,6 +38,7 @@ CLEAN_REQUIRED_NULL = "clean_required_null"
 CLEAN_OUT_OF_RANGE = "clean_out_of_range"
 CLEAN_NOT_IN_SET = "clean_not_in_set"
 CLEAN_PATTERN_MISMATCH = "clean_pattern_mismatch"
+CLEAN_ROW_RULE = "clean_row_rule"
 
 # dedup
 DEDUP_EXACT = "dedup_exact"

@@ -23,7 +23,9 @@ class StageResult:
 
     def __post_init__(self) -> None:
         if self.removed.columns != list(LEDGER_SCHEMA):
-            raise TypeError(f"StageResult.removed must have the ledger columns {list(LEDGER_SCHEMA)}, got {self.removed.columns}")
+            raise TypeError(
+                f"StageResult.removed must have the ledger columns {list(LEDGER_SCHEMA)}, got {self.removed.columns}"
+            )
 
 
 def ledger_rows(
@@ -31,21 +33,26 @@ def ledger_rows(
     *,
     stage: Stage,
     kind: Outcome,
-    reason: str | pl.Expr,
+    reason: str | pl.Expr = "",
     detail: str | pl.Expr = "",
 ) -> pl.DataFrame:
     """Ledger rows for ``records`` (which carry ``id``, ``source_id`` and ``source_key``).
 
     ``reason`` is a reason code (or an expression giving one per row); for duplicates it is the
-    id of the record that was kept, which becomes ``duplicate_of:<id>``.
+    id of the record that was kept, which becomes ``duplicate_of:<id>``; published rows take none.
     """
     reason_expr = pl.lit(reason) if isinstance(reason, str) else reason
     detail_expr = pl.lit(detail) if isinstance(detail, str) else detail
+    outcome_expr = (
+        pl.lit(Outcome.PUBLISHED.value)
+        if kind is Outcome.PUBLISHED
+        else pl.concat_str(pl.lit(outcome(kind, "")), reason_expr.cast(pl.String))
+    )
     return records.select(
         record_id=pl.col("id").cast(pl.String),
         source_id=pl.col("source_id").cast(pl.String),
         source_key=pl.col("source_key").cast(pl.String),
         stage=pl.lit(stage.value),
-        outcome=pl.concat_str(pl.lit(outcome(kind, "")), reason_expr.cast(pl.String)),
+        outcome=outcome_expr,
         detail=detail_expr.cast(pl.String).fill_null(""),
     )

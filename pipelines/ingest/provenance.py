@@ -1,0 +1,61 @@
+"""Provenance: stable record ids, content hashes and the quarantine rows of ingest."""
+
+import hashlib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import polars as pl
+
+from catalog.records import LEDGER_SCHEMA
+from pipelines.reasons import Outcome, Stage, outcome
+
+EXCERPT_CHARS = 120
+
+
+def record_id(source_id: str, source_key: str) -> str:
+    """A stable id: the same record of the same source gets the same id on every run."""
+    return hashlib.sha256(f"{source_id}\x1f{source_key}".encode()).hexdigest()[:20]
+
+
+def sha256_hex(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def excerpt(raw: bytes | str) -> str:
+    """A short, printable excerpt of a bad record for the quarantine detail."""
+    text = raw if isinstance(raw, str) else raw.decode("utf-8", errors="backslashreplace")
+    text = text.replace("\n", "\\n")
+    return text if len(text) <= EXCERPT_CHARS else text[:EXCERPT_CHARS] + "…"
+
+
+@dataclass
+class Quarantine:
+    """Collects the records ingest could not accept, each with where it was and why."""
+
+    source_id: str
+    root: Path
+    rows: list[dict[str, str]] = field(default_factory=list)
+
+    def location(self, path: Path, line: int | None) -> str:
+        rel = path.relative_to(self.root) if path.is_relative_to(self.root) else path
+        return f"{rel}:{line}" if line is not None else str(rel)
+
+    def add(self, *, path: Path, line: int | None, reason: str, message: str, raw: bytes | str = b"") -> None:
+        self.add_at(self.location(path, line), reason=reason, message=message, raw=raw)
+
+    def add_at(self, key: str, *, reason: str, message: str, raw: bytes | str = b"") -> None:
+        """Quarantine the record at ``key`` (``file:line``)."""
+        detail = f"{key}: {message}" + (f" | {excerpt(raw)}" if raw else "")
+        self.rows.append(
+            {
+                "record_id": record_id(self.source_id, key),
+                "source_id": self.source_id,
+                "source_key": key,
+                "stage": Stage.INGEST.value,
+                "outcome": outcome(Outcome.QUARANTINED, reason),
+                "detail": detail,
+            }
+        )
+
+    def frame(self) -> pl.DataFrame:
+        return pl.DataFrame(self.rows, schema=LEDGER_SCHEMA)
