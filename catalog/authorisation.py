@@ -10,7 +10,7 @@ from typing import Literal
 
 from catalog.errors import AuthorisationError
 from catalog.loader import Catalog
-from catalog.models import Dataset, Source, classification_rank
+from catalog.models import CatalogSettings, Dataset, Source, classification_rank
 
 Rule = Literal["valid", "missing", "not_yet_valid", "expired", "purpose", "grantee", "environment", "classification"]
 EXPIRY_WARNING_DAYS = 30
@@ -35,7 +35,21 @@ class GrantVerdict:
 
 def check_source(catalog: Catalog, source: Source, *, run_date: date, dataset: Dataset | None = None) -> GrantVerdict:
     """Check the grant's own validity, and with ``dataset`` whether it covers that dataset too."""
-    where = catalog.where("source", source.id)
+    return check_grant(
+        source, run_date=run_date, settings=catalog.settings, dataset=dataset, where=catalog.where("source", source.id)
+    )
+
+
+def check_grant(
+    source: Source,
+    *,
+    run_date: date,
+    settings: CatalogSettings,
+    dataset: Dataset | None = None,
+    where: str | None = None,
+) -> GrantVerdict:
+    """``check_source`` without a loaded catalog: ``where`` names the declaring file in messages."""
+    where = where or f"source {source.id}"
     grant = source.authorisation
     if grant is None:
         return GrantVerdict(
@@ -65,18 +79,18 @@ def check_source(catalog: Catalog, source: Source, *, run_date: date, dataset: D
             f"authorisation.valid_until {grant.valid_until} has passed (run date {run_date}): grant {grant.grant_id} "
             f"from {grant.grantor} has expired; renew grant {grant.grant_id}{remove}",
         )
-    operator = catalog.settings.operator
+    operator = settings.operator
     if operator is not None and grant.grantee != operator:
         return verdict(
             "grantee",
             f"grant {grant.grant_id} was given to {grant.grantee!r}, not to this operator {operator!r} (catalog.yaml); "
             "only the grantee may operate the data",
         )
-    if grant.environment != catalog.settings.environment:
+    if grant.environment != settings.environment:
         return verdict(
             "environment",
             f"grant {grant.grant_id} allows processing only in environment {grant.environment!r}, but this deployment "
-            f"is {catalog.settings.environment!r} (catalog.yaml); raw data must not leave its domain",
+            f"is {settings.environment!r} (catalog.yaml); raw data must not leave its domain",
         )
     if dataset is not None and dataset.purpose not in grant.purposes:
         return verdict(
