@@ -133,7 +133,7 @@ class CleanConfig(Model):
     convert: Literal["t2s", "none"] = Field(default="t2s", description="OpenCC conversion; t2s for mainland datasets.")
     min_chars: int = Field(default=50, ge=0, description="Drop texts shorter than this after cleaning.")
     min_cjk_ratio: float = Field(default=0.3, ge=0, le=1, description="Drop texts with fewer CJK characters.")
-    min_quality_score: float = Field(default=0.0, ge=0, le=1, description="Drop records scoring lower.")
+    min_quality_score: float = Field(default=0.35, ge=0, le=1, description="Drop records scoring lower (see pipelines.text.signals).")
     accepted_languages: list[str] = Field(default_factory=lambda: ["zh"])
     drop_invalid_rows: bool = Field(default=True, description="Tables: drop rows breaking declared rules.")
 
