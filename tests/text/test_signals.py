@@ -198,9 +198,10 @@ def test_stats_and_kept_order() -> None:
     assert result.stats == {"clean_too_short": 3, "clean_low_cjk_ratio": 0, "clean_low_quality": 1}
 
 
-def test_default_threshold_keeps_everything_long_enough() -> None:
+def test_default_threshold_drops_menu_junk_and_keeps_prose() -> None:
     result = score_and_filter(records(JUNK["menu"], PROSE["article"]), config=CleanConfig())
-    assert result.kept.height == 2
+    assert result.kept["text"].to_list() == [PROSE["article"]]
+    assert result.removed["outcome"].to_list() == ["filtered:clean_low_quality"]
 
 
 @settings(max_examples=200, deadline=None)
