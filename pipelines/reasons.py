@@ -43,6 +43,7 @@ CLEAN_ROW_RULE = "clean_row_rule"
 # dedup
 DEDUP_EXACT = "dedup_exact"
 DEDUP_NEAR = "dedup_near_duplicate"
+DEDUP_KEY = "dedup_key"
 
 
 def outcome(kind: Outcome, detail: str) -> str:
