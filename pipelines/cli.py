@@ -101,7 +101,8 @@ def sources_check(catalog_root: CatalogRoot = None, run_date: RunDate = None) ->
     except (DeclarationError, ValueError) as error:
         raise _fail(str(error), 2) from error
     table = Table(title=f"Sources in {catalog.root} on {today}")
-    for column in ("source", "kind", "grant", "valid until", "days left", "status"):
+    table.add_column("source", no_wrap=True, min_width=max((len(s) for s in catalog.sources), default=6))
+    for column in ("kind", "grant", "valid until", "days left", "status"):
         table.add_column(column)
     for source in sorted(catalog.sources.values(), key=lambda s: s.id):
         verdict = check_source(catalog, source, run_date=today)
@@ -133,7 +134,8 @@ def catalog_list(warehouse: WarehouseRoot = None) -> None:
         out.print(f"no published datasets in {store.root}; build one with `hqdata build DATASET`")
         return
     table = Table(title=f"Published datasets in {store.root}")
-    for column in ("dataset", "latest", "versions", "rows", "score", "grade", "published at"):
+    table.add_column("dataset", no_wrap=True, min_width=max(len(name) for name in names))
+    for column in ("latest", "versions", "rows", "score", "grade", "published at"):
         table.add_column(column)
     for name in names:
         manifest = store.manifest(name)

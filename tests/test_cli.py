@@ -19,8 +19,14 @@ def invoke(*args: str) -> tuple[int, str]:
 @pytest.mark.slow
 def test_build_refuses_the_dataset_with_the_expired_grant(demo_build: DemoBuild) -> None:
     code, output = invoke(
-        "build", "guizhou-services-corpus", "--catalog-root", str(demo_build.root),
-        "--warehouse", str(demo_build.warehouse), "--run-date", RUN_DATE,
+        "build",
+        "guizhou-services-corpus",
+        "--catalog-root",
+        str(demo_build.root),
+        "--warehouse",
+        str(demo_build.warehouse),
+        "--run-date",
+        RUN_DATE,
     )
     assert code == 1, output
     assert "refused" in output
@@ -61,17 +67,39 @@ def test_catalog_list_show_and_read(demo_build: DemoBuild, tmp_path: Path) -> No
     assert "规范性" in output
     assert "manifest.json" not in output or "data/part-00000.parquet" in output
 
-    code, output = invoke("catalog", "read", "weather-daily-obs", "--columns", "station_id,obs_date", "--limit", "3", "--warehouse", warehouse)
+    code, output = invoke(
+        "catalog",
+        "read",
+        "weather-daily-obs",
+        "--columns",
+        "station_id,obs_date",
+        "--limit",
+        "3",
+        "--warehouse",
+        warehouse,
+    )
     assert code == 0
     assert "station_id" in output
 
     target = tmp_path / "export.parquet"
-    code, output = invoke("catalog", "read", "tourism-zh-corpus", "--min-quality", "0.5", "--output", str(target), "--warehouse", warehouse)
+    code, output = invoke(
+        "catalog",
+        "read",
+        "tourism-zh-corpus",
+        "--min-quality",
+        "0.5",
+        "--output",
+        str(target),
+        "--warehouse",
+        warehouse,
+    )
     assert code == 0, output
     assert target.exists()
 
 
 def test_catalog_show_of_an_unknown_version_exits_2(demo_build: DemoBuild) -> None:
-    code, output = invoke("catalog", "show", "tourism-zh-corpus", "--version", "v99", "--warehouse", str(demo_build.warehouse))
+    code, output = invoke(
+        "catalog", "show", "tourism-zh-corpus", "--version", "v99", "--warehouse", str(demo_build.warehouse)
+    )
     assert code == 2
     assert "v99" in output

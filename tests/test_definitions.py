@@ -51,7 +51,12 @@ def _env(demo_root: Path, tmp_path: Path) -> dict[str, str]:
 def test_dagster_definitions_validate(demo_root: Path, tmp_path: Path) -> None:
     result = subprocess.run(
         [str(DAGSTER), "definitions", "validate", "-m", "pipelines.definitions"],
-        cwd=REPO, env=_env(demo_root, tmp_path), capture_output=True, text=True, timeout=180, check=False,
+        cwd=REPO,
+        env=_env(demo_root, tmp_path),
+        capture_output=True,
+        text=True,
+        timeout=180,
+        check=False,
     )
     assert result.returncode == 0, result.stdout + result.stderr
 
@@ -79,7 +84,11 @@ def test_the_ui_serves_the_asset_graph_on_loopback(demo_root: Path, tmp_path: Pa
     log = (tmp_path / "dagster-dev.log").open("w")
     server = subprocess.Popen(
         [str(DAGSTER), "dev", "-h", "127.0.0.1", "-p", str(port), "-m", "pipelines.definitions"],
-        cwd=REPO, env=_env(demo_root, tmp_path), stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
+        cwd=REPO,
+        env=_env(demo_root, tmp_path),
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
     )
     try:
         deadline = time.monotonic() + 150

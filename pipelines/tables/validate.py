@@ -25,13 +25,9 @@ def _violations(column: str, spec: ColumnSpec) -> list[tuple[str, pl.Expr, pl.Ex
     if spec.required:
         checks.append((reasons.CLEAN_REQUIRED_NULL, value.is_null(), pl.lit(f"{column} is required but empty")))
     if spec.min is not None:
-        checks.append(
-            (reasons.CLEAN_OUT_OF_RANGE, value < spec.min, _says(column, value, f" < min {spec.min:g}"))
-        )
+        checks.append((reasons.CLEAN_OUT_OF_RANGE, value < spec.min, _says(column, value, f" < min {spec.min:g}")))
     if spec.max is not None:
-        checks.append(
-            (reasons.CLEAN_OUT_OF_RANGE, value > spec.max, _says(column, value, f" > max {spec.max:g}"))
-        )
+        checks.append((reasons.CLEAN_OUT_OF_RANGE, value > spec.max, _says(column, value, f" > max {spec.max:g}")))
     if spec.values is not None:
         allowed = pl.lit(spec.values, dtype=pl.List(pl.String))
         checks.append(

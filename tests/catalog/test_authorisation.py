@@ -49,7 +49,9 @@ def test_grant_not_yet_valid(catalog: Catalog) -> None:
 
 def test_purpose_not_granted(catalog: Catalog) -> None:
     changed = _with(catalog, "gz-tourism-articles", purposes=["public-service"])
-    verdict = check_source(changed, changed.sources["gz-tourism-articles"], run_date=RUN_DATE, dataset=changed.dataset("tourism-zh-corpus"))
+    verdict = check_source(
+        changed, changed.sources["gz-tourism-articles"], run_date=RUN_DATE, dataset=changed.dataset("tourism-zh-corpus")
+    )
     assert verdict.rule == "purpose"
     assert "allows purposes ['public-service'], not 'model-training'" in verdict.message
 

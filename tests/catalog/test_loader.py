@@ -50,8 +50,12 @@ def test_minimal_declarations_get_defaults(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("dataset", "expected"),
     [
-        pytest.param({**DATASET, "dedupe": {}}, "datasets/d1.yaml: unknown field dedupe (did you mean 'dedup'?)", id="typo"),
-        pytest.param({**DATASET, "sources": ["s2"]}, "datasets/d1.yaml: field sources.0: no source 's2'", id="unknown-source"),
+        pytest.param(
+            {**DATASET, "dedupe": {}}, "datasets/d1.yaml: unknown field dedupe (did you mean 'dedup'?)", id="typo"
+        ),
+        pytest.param(
+            {**DATASET, "sources": ["s2"]}, "datasets/d1.yaml: field sources.0: no source 's2'", id="unknown-source"
+        ),
         pytest.param({k: v for k, v in DATASET.items() if k != "purpose"}, "field purpose is required", id="missing"),
         pytest.param({**DATASET, "dedup": {"threshold": 1.5}}, "field dedup.threshold", id="bounds"),
         pytest.param({**DATASET, "kind": "table"}, "is a text source but the dataset is kind table", id="kind"),
@@ -74,7 +78,9 @@ def test_expired_dates_out_of_order_are_rejected(tmp_path: Path) -> None:
         "valid_from": "2026-05-01",
         "valid_until": "2026-01-01",
     }
-    with pytest.raises(DeclarationError, match="sources/s1.yaml: field authorisation: valid_until 2026-01-01 is before"):
+    with pytest.raises(
+        DeclarationError, match="sources/s1.yaml: field authorisation: valid_until 2026-01-01 is before"
+    ):
         load_catalog(_root(tmp_path, sources={"s1": {**SOURCE, "authorisation": grant}}, datasets={"d1": DATASET}))
 
 

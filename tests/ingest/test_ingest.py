@@ -90,7 +90,18 @@ def jsonl(*records: object) -> bytes:
 
 
 def test_jsonl_records_get_provenance(tmp_path: Path) -> None:
-    write(tmp_path, "a.jsonl", jsonl({"doc_id": "d1", "content": "黄果树瀑布很壮观。", "published_at": "2026-11-01T08:00:00+08:00", "url": "https://x.cn/1"}))
+    write(
+        tmp_path,
+        "a.jsonl",
+        jsonl(
+            {
+                "doc_id": "d1",
+                "content": "黄果树瀑布很壮观。",
+                "published_at": "2026-11-01T08:00:00+08:00",
+                "url": "https://x.cn/1",
+            }
+        ),
+    )
     result = ingest_source(text_source(), root=tmp_path, ingested_at=NOW)
     row = result.kept.row(0, named=True)
     assert row["source_key"] == "d1"
@@ -200,7 +211,9 @@ def test_csv_header_missing_a_declared_column_is_a_schema_error(tmp_path: Path) 
 
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(lines=st.lists(st.binary(max_size=80).map(lambda b: b.replace(b"\n", b" ").replace(b"\r", b" ")), max_size=30))
-def test_random_bytes_never_crash_and_every_line_is_accounted_for(tmp_path_factory: pytest.TempPathFactory, lines: list[bytes]) -> None:
+def test_random_bytes_never_crash_and_every_line_is_accounted_for(
+    tmp_path_factory: pytest.TempPathFactory, lines: list[bytes]
+) -> None:
     root = tmp_path_factory.mktemp("fuzz")
     content = b"\n".join(lines)
     write(root, "a.jsonl", content)
@@ -210,8 +223,14 @@ def test_random_bytes_never_crash_and_every_line_is_accounted_for(tmp_path_facto
 
 
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(cells=st.lists(st.lists(st.text(max_size=8).filter(lambda s: "\n" not in s and "\r" not in s), max_size=6), max_size=20))
-def test_random_csv_rows_never_crash_and_reconcile(tmp_path_factory: pytest.TempPathFactory, cells: list[list[str]]) -> None:
+@given(
+    cells=st.lists(
+        st.lists(st.text(max_size=8).filter(lambda s: "\n" not in s and "\r" not in s), max_size=6), max_size=20
+    )
+)
+def test_random_csv_rows_never_crash_and_reconcile(
+    tmp_path_factory: pytest.TempPathFactory, cells: list[list[str]]
+) -> None:
     root = tmp_path_factory.mktemp("fuzzcsv")
     rows = ["站号,日期,气温,备注", *(",".join(row) for row in cells)]
     content = "\n".join(rows).encode("utf-8")

@@ -17,21 +17,43 @@ RULES = {"min_not_above_max": "t_min <= t_max"}
 
 
 def rows(*values: tuple[object, ...]) -> pl.DataFrame:
-    frame = pl.DataFrame(values, schema={"station_id": pl.String, "level": pl.String, "t_max": pl.Float64, "t_min": pl.Float64}, orient="row")
+    frame = pl.DataFrame(
+        values,
+        schema={"station_id": pl.String, "level": pl.String, "t_max": pl.Float64, "t_min": pl.Float64},
+        orient="row",
+    )
     return frame.with_columns(
-        id=pl.format("r{}", pl.int_range(pl.len())), source_id=pl.lit("w"), source_key=pl.format("w.csv:{}", pl.int_range(pl.len()) + 2)
+        id=pl.format("r{}", pl.int_range(pl.len())),
+        source_id=pl.lit("w"),
+        source_key=pl.format("w.csv:{}", pl.int_range(pl.len()) + 2),
     )
 
 
 @pytest.mark.parametrize(
     ("row", "outcome", "detail"),
     [
-        pytest.param((None, "A", 10.0, 1.0), "filtered:clean_required_null", "station_id is required but empty", id="required"),
+        pytest.param(
+            (None, "A", 10.0, 1.0), "filtered:clean_required_null", "station_id is required but empty", id="required"
+        ),
         pytest.param(("57816", "A", 99.9, 1.0), "filtered:clean_out_of_range", "t_max=99.9 > max 45", id="above-max"),
-        pytest.param(("57816", "A", 10.0, -60.0), "filtered:clean_out_of_range", "t_min=-60.0 < min -30", id="below-min"),
-        pytest.param(("57816", "Z", 10.0, 1.0), "filtered:clean_not_in_set", "level=Z not in the declared values", id="set"),
-        pytest.param(("5781", "A", 10.0, 1.0), "filtered:clean_pattern_mismatch", r"station_id=5781 does not match ^\d{5}$", id="pattern"),
-        pytest.param(("57816", "A", 1.0, 10.0), "filtered:clean_row_rule", "rule min_not_above_max: t_min <= t_max is false", id="rule"),
+        pytest.param(
+            ("57816", "A", 10.0, -60.0), "filtered:clean_out_of_range", "t_min=-60.0 < min -30", id="below-min"
+        ),
+        pytest.param(
+            ("57816", "Z", 10.0, 1.0), "filtered:clean_not_in_set", "level=Z not in the declared values", id="set"
+        ),
+        pytest.param(
+            ("5781", "A", 10.0, 1.0),
+            "filtered:clean_pattern_mismatch",
+            r"station_id=5781 does not match ^\d{5}$",
+            id="pattern",
+        ),
+        pytest.param(
+            ("57816", "A", 1.0, 10.0),
+            "filtered:clean_row_rule",
+            "rule min_not_above_max: t_min <= t_max is false",
+            id="rule",
+        ),
     ],
 )
 def test_each_rule_drops_with_its_reason(row: tuple[object, ...], outcome: str, detail: str) -> None:

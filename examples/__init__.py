@@ -1,0 +1,1 @@
+"""The demo organisation: declarations, a deterministic raw-data generator and its planted truth."""

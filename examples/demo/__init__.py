@@ -1,0 +1,1 @@
+"""Building blocks of the demo data generator: text templates, PII values, sources and their defects."""
