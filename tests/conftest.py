@@ -2,25 +2,14 @@
 
 import json
 import shutil
-from dataclasses import dataclass
 from pathlib import Path
 
 import dagster as dg
 import pytest
 
 from examples.generate import generate
-from pipelines.build import BuildResult, build_dataset
-
-EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
-RUN_DATE = "2026-11-23"
-
-
-@dataclass(frozen=True)
-class DemoBuild:
-    root: Path
-    warehouse: Path
-    truth: dict
-    results: dict[str, BuildResult]
+from pipelines.build import build_dataset
+from tests.support import EXAMPLES, RUN_DATE, DemoBuild
 
 
 @pytest.fixture(scope="session")

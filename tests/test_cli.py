@@ -6,7 +6,7 @@ import pytest
 from typer.testing import CliRunner
 
 from pipelines.cli import app
-from tests.conftest import RUN_DATE, DemoBuild
+from tests.support import RUN_DATE, DemoBuild
 
 runner = CliRunner()
 

@@ -13,7 +13,7 @@ import pytest
 from catalog import consumer
 from catalog.warehouse import Warehouse
 from pipelines.text.pii import is_valid_bank_card, is_valid_resident_id
-from tests.conftest import DemoBuild
+from tests.support import DemoBuild
 
 pytestmark = pytest.mark.slow
 

@@ -1,15 +1,14 @@
 """The authorisation gate: each rule refuses with its own message naming grant, rule and fix."""
 
 from datetime import date
-from pathlib import Path
 
 import pytest
 
 from catalog.authorisation import authorise, check_source
 from catalog.errors import AuthorisationError
 from catalog.loader import Catalog, load_catalog
+from tests.support import EXAMPLES
 
-EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 RUN_DATE = date(2026, 11, 23)
 
 

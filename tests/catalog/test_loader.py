@@ -7,8 +7,7 @@ import yaml
 
 from catalog.errors import DeclarationError
 from catalog.loader import load_catalog
-
-EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
+from tests.support import EXAMPLES
 
 
 def _root(tmp_path: Path, *, sources: dict[str, dict], datasets: dict[str, dict]) -> Path:
