@@ -13,8 +13,10 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_vali
 
 Slug = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9._-]*$", max_length=80)]
 Kind = Literal["text", "table"]
-Format = Literal["jsonl", "csv", "parquet", "txt"]
+Format = Literal["jsonl", "json", "csv", "tsv", "parquet", "txt", "html"]
 Encoding = Literal["utf-8", "gb18030", "auto"]
+# One document per file: the reader supplies text (and, for html, time and URL) itself.
+DOCUMENT_FORMATS: tuple[str, ...] = ("txt", "html")
 UpdateCycle = Literal["realtime", "hourly", "daily", "weekly", "monthly", "quarterly", "yearly", "irregular"]
 
 # GB/T 43697-2024 levels, least to most sensitive; a combination takes the highest (就高从严).
@@ -74,9 +76,24 @@ class ColumnSpec(Model):
 
 
 class CsvOptions(Model):
+    """How a CSV or TSV file is split into cells; ``format: tsv`` defaults the delimiter to a tab."""
+
     delimiter: str = Field(default=",", min_length=1, max_length=1)
     quote: str = Field(default='"', min_length=1, max_length=1)
     header: bool = True
+    null_values: list[str] = Field(
+        default_factory=lambda: [""],
+        description="Cells equal to one of these, after trimming whitespace, become null. "
+        'Markers such as "N/A" are data unless listed here.',
+    )
+
+    @model_validator(mode="after")
+    def _distinct_characters(self) -> "CsvOptions":
+        if self.delimiter == self.quote:
+            raise ValueError(f"csv.delimiter and csv.quote are both {self.delimiter!r}; give them different characters")
+        if self.delimiter in "\r\n" or self.quote in "\r\n":
+            raise ValueError("csv.delimiter and csv.quote cannot be line breaks: records are one line each")
+        return self
 
 
 class Source(Model):
@@ -101,15 +118,38 @@ class Source(Model):
     authorisation: Authorisation | None = None
     description: str = ""
     max_record_bytes: int = Field(default=1_000_000, gt=0, description="Larger records go to quarantine.")
+    max_file_bytes: int = Field(
+        default=256 * 1024 * 1024,
+        gt=0,
+        description="A JSON file is parsed whole, so a larger one goes to quarantine; split it into JSONL.",
+    )
+    encoding_confidence: float = Field(
+        default=0.8,
+        ge=0,
+        le=1,
+        description="encoding auto: below this detector confidence a file's records are tried as UTF-8, then GB18030.",
+    )
 
     model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
 
     @model_validator(mode="after")
     def _kind_rules(self) -> "Source":
-        if self.kind == "text" and "text" not in self.fields:
+        if self.kind == "text" and "text" not in self.fields and self.format not in DOCUMENT_FORMATS:
             raise ValueError(
                 "a text source must map the canonical field 'text' in fields, e.g. fields: {text: content}"
             )
+        if self.kind == "table" and self.format in DOCUMENT_FORMATS:
+            raise ValueError(
+                f"format {self.format} holds one document per file, not table rows; use csv, tsv, jsonl, json or parquet"
+            )
+        renamed = sorted(name for name, in_file in self.fields.items() if name != in_file)
+        if self.format in DOCUMENT_FORMATS and renamed:
+            raise ValueError(
+                f"format {self.format} reads a whole file as one document, so fields cannot rename {renamed}; "
+                "remove fields (html takes original_time and source_uri from the page itself)"
+            )
+        if self.kind == "text" and self.format in ("csv", "tsv") and not self.csv.header:
+            raise ValueError("a text source in csv/tsv needs csv.header: true so fields can name the text column")
         if self.kind == "table" and not self.schema_:
             raise ValueError(
                 "a table source must declare its columns under schema, e.g. schema: {station_id: {type: string, key: true}}"
@@ -125,6 +165,13 @@ class Source(Model):
         """The name a canonical field has in the file (itself when not mapped)."""
         return self.fields.get(canonical, canonical)
 
+    @property
+    def delimiter(self) -> str:
+        """The cell delimiter: a tab for ``format: tsv`` unless ``csv.delimiter`` says otherwise."""
+        if self.format == "tsv" and "delimiter" not in self.csv.model_fields_set:
+            return "\t"
+        return self.csv.delimiter
+
 
 class CleanConfig(Model):
     """Cleaning recipe. Text options apply to text datasets; tables validate against their schema."""
@@ -133,7 +180,9 @@ class CleanConfig(Model):
     convert: Literal["t2s", "none"] = Field(default="t2s", description="OpenCC conversion; t2s for mainland datasets.")
     min_chars: int = Field(default=50, ge=0, description="Drop texts shorter than this after cleaning.")
     min_cjk_ratio: float = Field(default=0.3, ge=0, le=1, description="Drop texts with fewer CJK characters.")
-    min_quality_score: float = Field(default=0.35, ge=0, le=1, description="Drop records scoring lower (see pipelines.text.signals).")
+    min_quality_score: float = Field(
+        default=0.35, ge=0, le=1, description="Drop records scoring lower (see pipelines.text.signals)."
+    )
     accepted_languages: list[str] = Field(default_factory=lambda: ["zh"])
     drop_invalid_rows: bool = Field(default=True, description="Tables: drop rows breaking declared rules.")
 
@@ -151,7 +200,18 @@ class DedupConfig(Model):
     ngram: int = Field(default=5, ge=1, le=32, description="Character n-gram size for CJK text.")
     num_perm: int = Field(default=128, ge=16, le=1024)
     threshold: float = Field(
-        default=0.7, gt=0, lt=1, description="Estimated Jaccard at which two texts are duplicates."
+        default=0.7,
+        gt=0,
+        lt=1,
+        description="Jaccard similarity of two normalised texts' n-gram sets at which they are duplicates "
+        "(checked exactly on every LSH candidate pair).",
+    )
+    candidate_recall: float = Field(
+        default=0.95,
+        gt=0,
+        lt=1,
+        description="Least probability that a pair at exactly the threshold becomes an LSH candidate; "
+        "higher finds more borderline pairs and checks more candidates.",
     )
     seed: int = 1
 

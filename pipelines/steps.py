@@ -4,6 +4,7 @@ Assets in ``pipelines.defs`` call these and only add I/O and metadata, so the sa
 in-process, in a process pool or on a cluster.
 """
 
+from dataclasses import replace
 from datetime import date, datetime
 
 import polars as pl
@@ -12,6 +13,7 @@ from catalog.authorisation import authorise, check_source
 from catalog.errors import AuthorisationError
 from catalog.loader import Catalog
 from catalog.models import Dataset, Source
+from pipelines.dedup.chains import resolve_duplicate_chains
 from pipelines.dedup.exact import dedup_exact, dedup_on_key
 from pipelines.dedup.near import dedup_near
 from pipelines.ingest import ingest_source
@@ -47,6 +49,12 @@ def clean_step(dataset: Dataset, sources: list[Source], upstream: Staged) -> Sta
 
 
 def dedup_step(dataset: Dataset, sources: list[Source], upstream: Staged) -> Staged:
+    """Exact, then near (text) or key (table) duplicates; every ``duplicate_of`` names the record kept."""
+    staged = _dedup_stages(dataset, sources, upstream)
+    return replace(staged, ledger=resolve_duplicate_chains(staged.ledger))
+
+
+def _dedup_stages(dataset: Dataset, sources: list[Source], upstream: Staged) -> Staged:
     if dataset.kind == "text":
         exact = dedup_exact(upstream.records, columns=["text"], normalise=True)
         staged = _advance(upstream, exact, stage="dedup_exact")
