@@ -29,6 +29,8 @@ INGEST_MISSING_FIELD = "ingest_missing_field"
 INGEST_EMPTY_RECORD = "ingest_empty_record"
 INGEST_TYPE_MISMATCH = "ingest_type_mismatch"
 INGEST_TOO_LARGE = "ingest_too_large"
+INGEST_BINARY = "ingest_binary"
+INGEST_BAD_HEADER = "ingest_bad_header"
 
 # clean: the record was read but is not good enough
 CLEAN_TOO_SHORT = "clean_too_short"

@@ -22,10 +22,15 @@ def sha256_hex(text: str) -> str:
 
 
 def excerpt(raw: bytes | str) -> str:
-    """A short, printable excerpt of a bad record for the quarantine detail."""
-    text = raw if isinstance(raw, str) else raw.decode("utf-8", errors="backslashreplace")
-    text = text.replace("\n", "\\n")
-    return text if len(text) <= EXCERPT_CHARS else text[:EXCERPT_CHARS] + "…"
+    """A short, printable excerpt of a bad record for the quarantine detail.
+
+    Only the head of ``raw`` is looked at, so a record of many megabytes costs nothing extra;
+    bytes that are not UTF-8 and control characters are shown escaped.
+    """
+    head = raw[: EXCERPT_CHARS + 1] if isinstance(raw, str) else raw[: 4 * (EXCERPT_CHARS + 1)]
+    text = head if isinstance(head, str) else head.decode("utf-8", errors="backslashreplace")
+    text = "".join(ch if ch.isprintable() else ch.encode("unicode_escape").decode("ascii") for ch in text)
+    return text if len(text) <= EXCERPT_CHARS and len(head) == len(raw) else text[:EXCERPT_CHARS] + "…"
 
 
 @dataclass
@@ -35,12 +40,16 @@ class Quarantine:
     source_id: str
     root: Path
     rows: list[dict[str, str]] = field(default_factory=list)
+    _relative: dict[Path, str] = field(default_factory=dict)  # computed once per file, not per record
 
-    def location(self, path: Path, line: int | None) -> str:
-        rel = path.relative_to(self.root) if path.is_relative_to(self.root) else path
-        return f"{rel}:{line}" if line is not None else str(rel)
+    def location(self, path: Path, line: int | str | None) -> str:
+        """``file:line`` (or ``file:#index`` for an element of a JSON array, or ``file`` for a whole document)."""
+        rel = self._relative.get(path)
+        if rel is None:
+            rel = self._relative[path] = str(path.relative_to(self.root) if path.is_relative_to(self.root) else path)
+        return f"{rel}:{line}" if line is not None else rel
 
-    def add(self, *, path: Path, line: int | None, reason: str, message: str, raw: bytes | str = b"") -> None:
+    def add(self, *, path: Path, line: int | str | None, reason: str, message: str, raw: bytes | str = b"") -> None:
         self.add_at(self.location(path, line), reason=reason, message=message, raw=raw)
 
     def add_at(self, key: str, *, reason: str, message: str, raw: bytes | str = b"") -> None:

@@ -1,19 +1,18 @@
-"""Reading text sources (JSONL, Parquet, plain text) into canonical records plus quarantine rows."""
+"""Text records: a reader's rows mapped onto canonical fields, with provenance attached."""
 
-import json
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
-from pathlib import Path
 from typing import Any
 
 import polars as pl
 
-from catalog.models import Source
+from catalog.models import DOCUMENT_FORMATS, Source
 from pipelines import reasons
-from pipelines.ingest.decode import decode
-from pipelines.ingest.files import TruncatedFile, iter_lines
-from pipelines.ingest.provenance import Quarantine, record_id, sha256_hex
+from pipelines.ingest.context import IngestContext, Row
+from pipelines.ingest.decode import binary_problem
+from pipelines.ingest.provenance import record_id, sha256_hex
+from pipelines.ingest.reading import Problem
 
 TEXT_RECORD_SCHEMA: dict[str, pl.DataType] = {
     "id": pl.String(),
@@ -39,10 +38,12 @@ class RawText:
     source_uri: Any
 
 
-def read_text_files(paths: list[Path], *, source: Source, quarantine: Quarantine) -> Iterator[RawText]:
-    reader = {"jsonl": _jsonl, "parquet": _parquet, "txt": _txt}[source.format]
-    for path in paths:
-        yield from reader(path, source=source, quarantine=quarantine)
+def text_records(rows: Iterable[Row], *, ctx: IngestContext) -> Iterator[RawText]:
+    """The rows that carry usable text; the others are quarantined with the reason."""
+    for row in rows:
+        record = _accept(row, ctx=ctx)
+        if record is not None:
+            yield record
 
 
 def text_frame(raws: Iterator[RawText], *, source: Source, ingested_at: datetime) -> pl.DataFrame:
@@ -72,159 +73,56 @@ def text_frame(raws: Iterator[RawText], *, source: Source, ingested_at: datetime
 
 
 def _parse_time(column: pl.Expr) -> pl.Expr:
-    """ISO 8601 with or without offset (China time assumed when absent), or a date, as UTC."""
-    with_offset = column.str.to_datetime("%Y-%m-%dT%H:%M:%S%z", strict=False, time_unit="us")
+    """ISO 8601 with or without offset (China time assumed when absent), or a date, as UTC.
+
+    ``2026-11-01 08:00`` (no seconds) is how Chinese government pages write ``PubDate``.
+    """
+    with_offset = pl.coalesce(
+        column.str.to_datetime("%Y-%m-%dT%H:%M:%S%z", strict=False, time_unit="us"),
+        column.str.to_datetime("%Y-%m-%d %H:%M:%S%z", strict=False, time_unit="us"),
+    )
     naive = pl.coalesce(
         column.str.to_datetime("%Y-%m-%dT%H:%M:%S", strict=False, time_unit="us"),
         column.str.to_datetime("%Y-%m-%d %H:%M:%S", strict=False, time_unit="us"),
+        column.str.to_datetime("%Y-%m-%d %H:%M", strict=False, time_unit="us"),
         column.str.to_datetime("%Y-%m-%d", strict=False, time_unit="us"),
     ).dt.replace_time_zone("Asia/Shanghai")
     return pl.coalesce(with_offset.dt.convert_time_zone("UTC"), naive.dt.convert_time_zone("UTC"))
 
 
-def _accept(
-    fields: dict[str, Any], *, source: Source, quarantine: Quarantine, path: Path, line: int | None, raw: bytes | str
-) -> RawText | None:
-    """Map a record's fields onto canonical ones, or quarantine it with the reason."""
-    text_field = source.file_field("text")
-    text = fields.get(text_field)
-    if text is None:
-        quarantine.add(
-            path=path,
-            line=line,
-            reason=reasons.INGEST_MISSING_FIELD,
-            message=f"field {text_field!r} is missing",
-            raw=raw,
-        )
+def _canonical(row: Row, source: Source) -> dict[str, Any]:
+    """The row's values under canonical names; document readers already use them."""
+    if source.format in DOCUMENT_FORMATS:
+        return row.fields
+    return {name: row.fields.get(in_file) for name, in_file in source.fields.items()}
+
+
+def _accept(row: Row, *, ctx: IngestContext) -> RawText | None:
+    """Map a row's fields onto canonical ones, or quarantine it with the reason."""
+    fields = _canonical(row, ctx.source)
+    text = _usable_text(fields.get("text"), name=ctx.source.file_field("text"))
+    if isinstance(text, Problem):
+        ctx.reject(row.path, row.line, text.reason, text.message, raw=row.raw)
         return None
-    if not isinstance(text, str):
-        quarantine.add(
-            path=path,
-            line=line,
-            reason=reasons.INGEST_MISSING_FIELD,
-            message=f"field {text_field!r} is a {type(text).__name__}, not text",
-            raw=raw,
-        )
-        return None
-    if not text.strip():
-        quarantine.add(
-            path=path, line=line, reason=reasons.INGEST_EMPTY_RECORD, message=f"field {text_field!r} is empty", raw=raw
-        )
-        return None
-    key = fields.get(source.file_field("id")) if "id" in source.fields else None
+    key = fields.get("id")
     return RawText(
         key=None if key in (None, "") else str(key),
-        location=quarantine.location(path, line),
+        location=ctx.quarantine.location(row.path, row.line),
         text=text,
-        original_time=fields.get(source.file_field("original_time")) if "original_time" in source.fields else None,
-        source_uri=fields.get(source.file_field("source_uri")) if "source_uri" in source.fields else None,
+        original_time=fields.get("original_time"),
+        source_uri=fields.get("source_uri"),
     )
 
 
-def _jsonl(path: Path, *, source: Source, quarantine: Quarantine) -> Iterator[RawText]:
-    last = 0
-    try:
-        for line, raw in iter_lines(path):
-            last = line
-            record = _jsonl_record(raw, line=line, path=path, source=source, quarantine=quarantine)
-            if record is not None:
-                yield record
-    except TruncatedFile as err:
-        quarantine.add(
-            path=path,
-            line=last + 1,
-            reason=reasons.INGEST_UNDECODABLE,
-            message=f"{err}; the rest of the file is unreadable",
-        )
-
-
-def _jsonl_record(raw: bytes, *, line: int, path: Path, source: Source, quarantine: Quarantine) -> RawText | None:
-    if not raw.strip():
-        quarantine.add(path=path, line=line, reason=reasons.INGEST_EMPTY_RECORD, message="blank line")
-        return None
-    if len(raw) > source.max_record_bytes:
-        quarantine.add(
-            path=path,
-            line=line,
-            reason=reasons.INGEST_TOO_LARGE,
-            message=f"{len(raw)} bytes > max_record_bytes={source.max_record_bytes}",
-            raw=raw,
-        )
-        return None
-    try:
-        text = decode(raw, source.encoding, first_line=line == 1)
-    except UnicodeDecodeError as err:
-        quarantine.add(
-            path=path,
-            line=line,
-            reason=reasons.INGEST_UNDECODABLE,
-            message=f"not {source.encoding}: {err.reason} at byte {err.start}",
-            raw=raw,
-        )
-        return None
-    try:
-        fields = json.loads(text)
-    except json.JSONDecodeError as err:
-        quarantine.add(
-            path=path,
-            line=line,
-            reason=reasons.INGEST_MALFORMED_JSON,
-            message=f"invalid JSON: {err.msg} at column {err.colno}",
-            raw=text,
-        )
-        return None
-    if not isinstance(fields, dict):
-        quarantine.add(
-            path=path,
-            line=line,
-            reason=reasons.INGEST_MALFORMED_JSON,
-            message=f"expected a JSON object, got {type(fields).__name__}",
-            raw=text,
-        )
-        return None
-    return _accept(fields, source=source, quarantine=quarantine, path=path, line=line, raw=text)
-
-
-def _parquet(path: Path, *, source: Source, quarantine: Quarantine) -> Iterator[RawText]:
-    try:
-        frame = pl.read_parquet(path)
-    except (pl.exceptions.PolarsError, OSError) as err:
-        quarantine.add(
-            path=path, line=None, reason=reasons.INGEST_UNDECODABLE, message=f"not a readable Parquet file ({err})"
-        )
-        return
-    for row_number, fields in enumerate(frame.iter_rows(named=True), start=1):
-        raw = json.dumps(fields, ensure_ascii=False, default=str)
-        record = _accept(fields, source=source, quarantine=quarantine, path=path, line=row_number, raw=raw)
-        if record is not None:
-            yield record
-
-
-def _txt(path: Path, *, source: Source, quarantine: Quarantine) -> Iterator[RawText]:
-    """A plain-text file is one document; its relative path is its key."""
-    raw = path.read_bytes()
-    if len(raw) > source.max_record_bytes:
-        quarantine.add(
-            path=path,
-            line=None,
-            reason=reasons.INGEST_TOO_LARGE,
-            message=f"{len(raw)} bytes > max_record_bytes",
-            raw=raw,
-        )
-        return
-    try:
-        text = decode(raw, source.encoding, first_line=True)
-    except UnicodeDecodeError as err:
-        quarantine.add(
-            path=path,
-            line=None,
-            reason=reasons.INGEST_UNDECODABLE,
-            message=f"not {source.encoding}: {err.reason} at byte {err.start}",
-            raw=raw,
-        )
-        return
-    record = _accept(
-        {source.file_field("text"): text}, source=source, quarantine=quarantine, path=path, line=None, raw=text
-    )
-    if record is not None:
-        yield record
+def _usable_text(value: Any, *, name: str) -> str | Problem:
+    """The text field's value, or why it cannot be a text record."""
+    if value is None:
+        return Problem(reasons.INGEST_MISSING_FIELD, f"field {name!r} is missing")
+    if not isinstance(value, str):
+        return Problem(reasons.INGEST_MISSING_FIELD, f"field {name!r} is a {type(value).__name__}, not text")
+    if not value.strip():
+        return Problem(reasons.INGEST_EMPTY_RECORD, f"field {name!r} is empty")
+    binary = binary_problem(value)
+    if binary is not None:
+        return Problem(reasons.INGEST_BINARY, f"field {name!r}: {binary}")
+    return value

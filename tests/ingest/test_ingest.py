@@ -1,7 +1,6 @@
 """Ingest: every input line ends as a record or a quarantine row with its reason."""
 
 import gzip
-import json
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -11,82 +10,16 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from catalog.errors import DeclarationError, SchemaMismatchError
-from catalog.models import Source
 from pipelines.ingest import ingest_source
-
-NOW = datetime(2026, 11, 23, 1, 2, 3, tzinfo=UTC)
-GRANT = {
-    "grant_id": "G-1",
-    "grantor": "局",
-    "grantee": "集团",
-    "scope": "domain",
-    "purposes": ["model-training"],
-    "valid_from": "2026-01-01",
-    "valid_until": "2027-01-01",
-}
-
-
-def text_source(location: str = "data/*.jsonl*", **changes: object) -> Source:
-    return Source.model_validate(
-        {
-            "id": "articles",
-            "title": "文章",
-            "kind": "text",
-            "format": "jsonl",
-            "location": location,
-            "fields": {"id": "doc_id", "text": "content", "original_time": "published_at", "source_uri": "url"},
-            "license": "CC-BY-4.0",
-            "classification": "general-2",
-            "update_cycle": "daily",
-            "authorisation": GRANT,
-            **changes,
-        }
-    )
-
-
-def table_source(encoding: str = "gb18030", **changes: object) -> Source:
-    return Source.model_validate(
-        {
-            "id": "weather",
-            "title": "气象",
-            "kind": "table",
-            "format": "csv",
-            "location": "data/*.csv",
-            "encoding": encoding,
-            "fields": {"station_id": "站号", "obs_date": "日期", "temp": "气温", "note": "备注"},
-            "schema": {
-                "station_id": {"type": "string", "required": True, "key": True},
-                "obs_date": {"type": "date", "required": True, "key": True},
-                "temp": {"type": "float"},
-                "note": {"type": "string"},
-            },
-            "license": "公开",
-            "classification": "general-1",
-            "update_cycle": "daily",
-            "authorisation": GRANT,
-            **changes,
-        }
-    )
-
-
-def write(root: Path, name: str, content: bytes) -> Path:
-    path = root / "data" / name
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_bytes(content)
-    return path
-
-
-def reasons(removed: pl.DataFrame) -> dict[str, str]:
-    return dict(zip(removed["source_key"], removed["outcome"], strict=True))
-
-
-def physical_lines(content: bytes) -> int:
-    """Lines as text tools count them: a final newline ends the last line rather than starting one."""
-    return content.count(b"\n") + (1 if content and not content.endswith(b"\n") else 0)
-
-
-def jsonl(*records: object) -> bytes:
-    return "\n".join(r if isinstance(r, str) else json.dumps(r, ensure_ascii=False) for r in records).encode()
+from tests.ingest.ingest_helpers import (
+    NOW,
+    jsonl,
+    physical_lines,
+    reasons,
+    table_source,
+    text_source,
+    write,
+)
 
 
 def test_jsonl_records_get_provenance(tmp_path: Path) -> None:
@@ -138,7 +71,13 @@ def test_jsonl_every_failure_mode_is_quarantined_with_its_reason(tmp_path: Path)
     }
     detail = result.removed.filter(pl.col("source_key") == "data/a.jsonl:5")["detail"].item()
     assert detail == "data/a.jsonl:5: expected a JSON object, got list | [1, 2]"
-    assert result.stats == {"files": 1.0, "ingested": 8.0, "quarantined": 7.0}
+    assert result.stats == {
+        "files": 1.0,
+        "ingested": 8.0,
+        "quarantined": 7.0,
+        "encoding.utf-8": 1.0,
+        "decoded.utf-8": 6.0,
+    }
 
 
 def test_oversized_records_are_quarantined(tmp_path: Path) -> None:
@@ -162,7 +101,7 @@ def test_truncated_gzip_keeps_what_was_readable(tmp_path: Path) -> None:
     result = ingest_source(text_source(), root=tmp_path, ingested_at=NOW)
     assert result.kept.height > 0
     assert result.removed["outcome"].to_list()[-1] == "quarantined:ingest_undecodable"
-    assert "compressed stream is damaged" in result.removed["detail"].to_list()[-1]
+    assert "compressed stream ends early" in result.removed["detail"].to_list()[-1]
 
 
 def test_location_matching_nothing_is_a_clear_error(tmp_path: Path) -> None:

@@ -1,0 +1,32 @@
+"""What every format reader shares: the source, where bad records go, and the counters for the stats."""
+
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from catalog.models import Source
+from pipelines.ingest.provenance import Quarantine
+
+
+@dataclass
+class IngestContext:
+    """One source being read: readers quarantine into it and count what they decoded."""
+
+    source: Source
+    quarantine: Quarantine
+    counts: Counter[str] = field(default_factory=Counter)
+    headers: list[str | None] = field(default_factory=list)  # per CSV file with a header: why it is unusable, or None
+
+    def reject(self, path: Path, line: int | str | None, reason: str, message: str, raw: bytes | str = b"") -> None:
+        self.quarantine.add(path=path, line=line, reason=reason, message=message, raw=raw)
+
+
+@dataclass(frozen=True)
+class Row:
+    """One record as a format reader found it, before its fields are mapped onto canonical columns."""
+
+    path: Path
+    line: int | str | None  # line or row number, ``#index`` in a JSON array, None for a whole-file document
+    fields: dict[str, Any]
+    raw: str  # what the quarantine excerpt shows if the record is rejected later
