@@ -4,9 +4,11 @@ Exit codes (DESIGN §8): 0 published / ok, 1 a gate or blocking check refused pu
 2 bad declarations or usage.
 """
 
-from datetime import date
+import sys
+from datetime import date, datetime
 from pathlib import Path
 from typing import Annotated
+from zoneinfo import ZoneInfo
 
 import polars as pl
 import typer
@@ -29,7 +31,8 @@ sources_app = typer.Typer(help="Inspect declared sources and their grants.", no_
 app.add_typer(catalog_app, name="catalog")
 app.add_typer(sources_app, name="sources")
 
-out = Console(highlight=False, soft_wrap=True)
+# Piped output (make, CI, logs) gets 120 columns instead of rich's 80 so tables are not truncated.
+out = Console(highlight=False, soft_wrap=True, width=None if sys.stdout.isatty() else 120)
 err = Console(stderr=True, highlight=False, soft_wrap=True)
 
 CatalogRoot = Annotated[
@@ -82,7 +85,8 @@ def _print_result(result: BuildResult) -> None:
     if result.status == "published":
         out.print(
             f"[green]published[/green] {result.dataset} {result.version} · score {_score(result.score)} · "
-            f"grade {result.grade} · {result.rows:,} rows\n  report: {result.report}"
+            f"grade {result.grade} · {result.rows:,} rows\n  data:   {result.report.parents[1] / 'data'}\n"
+            f"  report: {result.report}"
         )
         return
     out.print(f"[red]refused[/red] {result.dataset}: nothing was published")
@@ -97,12 +101,15 @@ def sources_check(catalog_root: CatalogRoot = None, run_date: RunDate = None) ->
     """Every source's grant status and days until expiry."""
     try:
         catalog = load_catalog(resolve_catalog_root(catalog_root))
-        today = date.fromisoformat(run_date) if run_date else date.today()
+        today = date.fromisoformat(run_date) if run_date else datetime.now(ZoneInfo(catalog.settings.timezone)).date()
     except (DeclarationError, ValueError) as error:
         raise _fail(str(error), 2) from error
     table = Table(title=f"Sources in {catalog.root} on {today}")
     table.add_column("source", no_wrap=True, min_width=max((len(s) for s in catalog.sources), default=6))
-    for column in ("kind", "grant", "valid until", "days left", "status"):
+    table.add_column("kind")
+    table.add_column("grant", no_wrap=True, min_width=14)
+    table.add_column("valid until", no_wrap=True, min_width=10)
+    for column in ("days left", "status"):
         table.add_column(column)
     for source in sorted(catalog.sources.values(), key=lambda s: s.id):
         verdict = check_source(catalog, source, run_date=today)
