@@ -1,49 +1,20 @@
 """The clean chain: stages in order, ledger and stats merged, hash of the published text."""
 
 import hashlib
-from datetime import UTC, datetime
 
 import opencc
 import polars as pl
 
 from catalog.models import CleanConfig, PiiConfig
 from pipelines.text.chain import TEXT_STAGES, clean_text, content_sha256
+from tests.support import text_records as records
 
-NOW = datetime(2026, 11, 23, tzinfo=UTC)
 ARTICLE = (
     "西江千户苗寨游记\n\n清晨六点，我们从凯里出发，沿着蜿蜒的山路驶向雷公山脚下。车窗外，薄雾笼罩着层层梯田，"
     "偶尔能看到早起的农人牵着水牛走过田埂。\n\n到达苗寨时，太阳刚刚爬上山顶。吊脚楼依山而建，层层叠叠，"
     "在晨光中显得格外宁静。导游的电话是13812345678，身份证号11010519491231002X，请妥善保管。"
 )
 MENU = "首页 | 景点 | 攻略 | 登录\n关于我们 | 联系我们 | 网站地图\n上一篇 下一篇\n版权所有 © 2026 贵州旅游网\n分享到：微信 微博 QQ"
-
-
-def records(*texts: str) -> pl.DataFrame:
-    n = len(texts)
-    return pl.DataFrame(
-        schema={
-            "id": pl.String,
-            "text": pl.String,
-            "source_id": pl.String,
-            "source_key": pl.String,
-            "grant_id": pl.String,
-            "source_uri": pl.String,
-            "original_time": pl.Datetime("us", "UTC"),
-            "ingested_at": pl.Datetime("us", "UTC"),
-            "content_sha256": pl.String,
-        },
-        data={
-            "id": [f"r{i}" for i in range(n)],
-            "text": list(texts),
-            "source_id": ["s"] * n,
-            "source_key": [f"k{i}" for i in range(n)],
-            "grant_id": ["G-1"] * n,
-            "source_uri": ["file.jsonl"] * n,
-            "original_time": [NOW] * n,
-            "ingested_at": [NOW] * n,
-            "content_sha256": [""] * n,
-        },
-    )
 
 
 def test_stage_order_is_data() -> None:

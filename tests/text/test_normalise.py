@@ -1,8 +1,6 @@
 """Normalisation: width, whitespace, invisible characters and script variants of one article
 give one text, so dedup sees them as the same."""
 
-from datetime import UTC, datetime
-
 import polars as pl
 import pytest
 from hypothesis import given, settings
@@ -10,26 +8,7 @@ from hypothesis import strategies as st
 
 from catalog.models import CleanConfig
 from pipelines.text.normalise import normalise_text, to_simplified
-
-NOW = datetime(2026, 11, 23, tzinfo=UTC)
-
-
-def records(*texts: str) -> pl.DataFrame:
-    n = len(texts)
-    return pl.DataFrame(
-        {
-            "id": [f"r{i}" for i in range(n)],
-            "text": list(texts),
-            "source_id": ["s"] * n,
-            "source_key": [f"k{i}" for i in range(n)],
-            "grant_id": ["G-1"] * n,
-            "source_uri": ["file.jsonl"] * n,
-            "original_time": [NOW] * n,
-            "ingested_at": [NOW] * n,
-            "content_sha256": [""] * n,
-        },
-        schema_overrides={"original_time": pl.Datetime("us", "UTC"), "ingested_at": pl.Datetime("us", "UTC")},
-    )
+from tests.support import text_records as records
 
 
 def normalised(*texts: str, **config: object) -> list[str]:

@@ -1,7 +1,5 @@
 """PII masking: checksum-valid identifiers become typed tokens; look-alikes stay untouched."""
 
-from datetime import UTC, datetime
-
 import polars as pl
 import pytest
 from hypothesis import given, settings
@@ -15,8 +13,8 @@ from pipelines.text.pii import (
     is_valid_uscc,
     mask_pii,
 )
+from tests.support import text_records as records
 
-NOW = datetime(2026, 11, 23, tzinfo=UTC)
 KINDS = ("resident_id", "mobile", "email", "bank_card", "uscc")
 
 # Arithmetic written out here, independent of the code under test.
@@ -57,23 +55,6 @@ VALID_CARD = with_luhn("622202123456789012")  # 19 digits, UnionPay
 VALID_CARD_16 = with_luhn("621700987654321")
 VALID_USCC = with_uscc_checks("9152010021474836")
 VALID_USCC_LETTERS = with_uscc_checks("91330100MA2CDE1F")
-
-
-def records(*texts: str) -> pl.DataFrame:
-    n = len(texts)
-    return pl.DataFrame(
-        {
-            "id": [f"r{i}" for i in range(n)],
-            "text": list(texts),
-            "source_id": ["s"] * n,
-            "source_key": [f"k{i}" for i in range(n)],
-            "grant_id": ["G-1"] * n,
-            "source_uri": ["file.jsonl"] * n,
-            "original_time": [NOW] * n,
-            "ingested_at": [NOW] * n,
-            "content_sha256": [""] * n,
-        }
-    )
 
 
 def masked(text: str, kinds: tuple[str, ...] = KINDS) -> str:

@@ -1,8 +1,6 @@
 """Signals, quality_score and the filters: every rejection path leaves a ledger row with its
 reason and a detail saying which value broke which threshold."""
 
-from datetime import UTC, datetime
-
 import polars as pl
 import pytest
 from hypothesis import given, settings
@@ -10,8 +8,7 @@ from hypothesis import strategies as st
 
 from catalog.models import CleanConfig
 from pipelines.text.signals import SIGNAL_COLUMNS, add_signals, score_and_filter, top_ngram_frac
-
-NOW = datetime(2026, 11, 23, tzinfo=UTC)
+from tests.support import text_records as records
 
 PROSE = {
     "article": (
@@ -45,23 +42,6 @@ JUNK = {
     "keyword-spam": "贵州旅游" * 15,
     "footer": "版权所有 贵州旅游网 黔ICP备12345678号 技术支持：某某科技 联系电话：0851-12345678 地址：贵阳市观山湖区",
 }
-
-
-def records(*texts: str) -> pl.DataFrame:
-    n = len(texts)
-    return pl.DataFrame(
-        {
-            "id": [f"r{i}" for i in range(n)],
-            "text": list(texts),
-            "source_id": ["s"] * n,
-            "source_key": [f"k{i}" for i in range(n)],
-            "grant_id": ["G-1"] * n,
-            "source_uri": ["file.jsonl"] * n,
-            "original_time": [NOW] * n,
-            "ingested_at": [NOW] * n,
-            "content_sha256": [""] * n,
-        }
-    )
 
 
 def signals(text: str) -> dict[str, object]:
