@@ -19,6 +19,7 @@ from pipelines.steps import check_dataset_grants, clean_step, dedup_step, ingest
 EXPECTATIONS_CHECK = "expectations"
 HARD_GATES_CHECK = "hard_gates"
 LEDGER_CHECK = "ledger_balance"
+DEDUP_POOL = "hqdata-dedup"  # limited to one at a time by dagster.yaml
 
 
 def raw_key(source_id: str) -> dg.AssetKey:
@@ -109,7 +110,7 @@ def dedup_asset(dataset: Dataset) -> dg.AssetsDefinition:
         kinds={"polars"},
         description=f"{dataset.title or dataset.name}: exact and near duplicates removed (MinHash LSH).",
         metadata={"dedup_fingerprint": dataset.dedup.fingerprint()},
-        op_tags={"hqdata/heavy": "dedup"},
+        pool=DEDUP_POOL,
     )
     def _dedup(hqdata: HqdataResource) -> dg.MaterializeResult:
         catalog = hqdata.catalog()
