@@ -16,13 +16,11 @@ are serialised by a lock file and happen in numeric order.
 
 import difflib
 import fcntl
-import hashlib
 import importlib.metadata
 import os
 import re
 import shutil
-import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path, PurePosixPath
@@ -30,55 +28,21 @@ from types import TracebackType
 from typing import Any, Literal, Self
 
 import polars as pl
-import pyarrow as pa
-import pyarrow.parquet as pq
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import ValidationError
 
+from catalog.atomic import fsync, place_bytes, place_parquet
 from catalog.errors import SchemaMismatchError, WarehouseError
+from catalog.manifest import DATA_DIR, MANIFEST, Manifest, describe_file, sha256_file, version_files
 from catalog.records import LEDGER_SCHEMA
 
-MANIFEST = "manifest.json"
 LEDGER = "ledger.parquet"
 LATEST = "latest"
-DATA_DIR = "data"
 QUALITY_DIR = "quality"
 REFUSED_DIR = ".refused"
 _LOCK = ".lock"
 _NAME = re.compile(r"^[a-z0-9][a-z0-9._-]*$")  # the dataset slug of catalog.models
 _RUN_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
 _VERSION = re.compile(r"^v([1-9][0-9]*)$")
-
-
-class ManifestFile(BaseModel):
-    """One file of a version, as committed: enough to detect a missing, truncated or altered file."""
-
-    model_config = ConfigDict(extra="allow", frozen=True)
-
-    path: str = Field(description="POSIX path relative to the version directory.")
-    size: int
-    sha256: str
-    rows: int | None = Field(default=None, description="Row count of a Parquet file; None otherwise.")
-
-
-class Manifest(BaseModel):
-    """What a committed version holds and where it came from; unknown fields survive a round trip."""
-
-    model_config = ConfigDict(extra="allow", frozen=True, populate_by_name=True)
-
-    dataset: str
-    version: str
-    parent_version: str | None
-    run_id: str
-    created_at: datetime
-    code_version: str
-    schema_: dict[str, str] = Field(alias="schema", description="Column -> polars dtype.")
-    row_count: int
-    summary: dict[str, Any]
-    files: list[ManifestFile]
-
-    def data_files(self) -> list[str]:
-        """The Parquet parts of the dataset itself (not the ledger), relative to the version directory."""
-        return [f.path for f in self.files if f.path.startswith(f"{DATA_DIR}/") and f.path.endswith(".parquet")]
 
 
 _RESERVED = frozenset(field.alias or name for name, field in Manifest.model_fields.items())
@@ -106,56 +70,6 @@ def _inside(base: Path, relpath: str) -> Path:
 
 def _did_you_mean(name: str, choices: list[str]) -> list[str]:
     return [f"did you mean {hint!r}?" for hint in difflib.get_close_matches(name, choices, n=1)]
-
-
-def _fsync(path: Path) -> None:
-    fd = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-
-
-def _place(target: Path, write: Callable[[Path], object]) -> None:
-    """Write ``target`` through ``write(tmp_path)`` so readers see the old file or the whole new one."""
-    tmp = target.with_name(f".{target.name}.{uuid.uuid4().hex}.tmp")
-    try:
-        write(tmp)
-        _fsync(tmp)
-        os.replace(tmp, target)
-    finally:
-        tmp.unlink(missing_ok=True)
-    _fsync(target.parent)
-
-
-def _place_bytes(target: Path, content: str | bytes) -> None:
-    data = content.encode() if isinstance(content, str) else content
-    _place(target, lambda tmp: tmp.write_bytes(data))
-
-
-def _place_parquet(target: Path, table: pa.Table, metadata: dict[str, str]) -> None:
-    table = table.replace_schema_metadata(metadata)
-    _place(target, lambda tmp: pq.write_table(table, tmp, compression="zstd", write_statistics=True))
-
-
-def _sha256(path: Path) -> str:
-    with path.open("rb") as f:
-        return hashlib.file_digest(f, "sha256").hexdigest()
-
-
-def _version_files(version_dir: Path) -> list[tuple[str, Path]]:
-    """Every file of a version but its manifest; dot-names are temporaries of an interrupted write."""
-    found = []
-    for path in version_dir.rglob("*"):
-        rel = path.relative_to(version_dir)
-        if path.is_file() and rel.as_posix() != MANIFEST and not any(p.startswith(".") for p in rel.parts):
-            found.append((rel.as_posix(), path))
-    return sorted(found)
-
-
-def _describe(rel: str, path: Path) -> ManifestFile:
-    rows = pq.read_metadata(path).num_rows if path.suffix == ".parquet" else None
-    return ManifestFile(path=rel, size=path.stat().st_size, sha256=_sha256(path), rows=rows)
 
 
 def _numbered_dirs(dataset_dir: Path) -> list[tuple[int, Path]]:
@@ -220,7 +134,7 @@ class VersionDraft:
         written = []
         for start in range(0, max(frame.height, 1), rows_per_file):
             rel = f"{DATA_DIR}/part-{self._parts:05d}.parquet"
-            _place_parquet(self.path / rel, frame.slice(start, rows_per_file).to_arrow(), kv)
+            place_parquet(self.path / rel, frame.slice(start, rows_per_file).to_arrow(), kv)
             self._parts += 1
             written.append(rel)
         return written
@@ -234,7 +148,7 @@ class VersionDraft:
                 f"{self.dataset} {self.version}: the ledger lacks columns {missing}; "
                 f"it must carry {list(LEDGER_SCHEMA)} (see catalog.records.LEDGER_SCHEMA)"
             )
-        _place_parquet(self.path / LEDGER, frame.to_arrow(), self._kv())
+        place_parquet(self.path / LEDGER, frame.to_arrow(), self._kv())
 
     def write_file(self, relpath: str, content: str | bytes) -> None:
         """Write another file of the version, e.g. ``quality/report.json`` (str is written as UTF-8)."""
@@ -243,7 +157,7 @@ class VersionDraft:
         if relpath in (MANIFEST, LEDGER) or PurePosixPath(relpath).parts[0] == DATA_DIR:
             raise WarehouseError(f"{relpath!r} is written by commit, write_ledger or write_data, not write_file")
         target.parent.mkdir(parents=True, exist_ok=True)
-        _place_bytes(target, content)
+        place_bytes(target, content)
 
     def commit(
         self, *, summary: dict[str, Any], schema: dict[str, str] | None = None, extra: dict[str, Any] | None = None
@@ -261,11 +175,11 @@ class VersionDraft:
         clash = sorted(_RESERVED & set(extra or {}))
         if clash:
             raise WarehouseError(f"extra fields {clash} would overwrite the manifest's own; rename them")
-        on_disk = _version_files(self.path)
-        files = [_describe(rel, path) for rel, path in on_disk]
+        on_disk = version_files(self.path)
+        files = [describe_file(rel, path) for rel, path in on_disk]
         dirs = {self.path, *(path.parent for _, path in on_disk)}
         for directory in sorted(dirs, key=lambda d: len(d.parts), reverse=True):
-            _fsync(directory)
+            fsync(directory)
         dataset_dir = self.path.parent
         with _locked(dataset_dir):
             parent = self.warehouse.latest(self.dataset)
@@ -287,9 +201,9 @@ class VersionDraft:
                 files=files,
                 **(extra or {}),
             )
-            _place_bytes(self.path / MANIFEST, manifest.model_dump_json(by_alias=True, indent=2))
+            place_bytes(self.path / MANIFEST, manifest.model_dump_json(by_alias=True, indent=2))
             self._state = "committed"
-            _place_bytes(dataset_dir / LATEST, f"{self.version}\n")
+            place_bytes(dataset_dir / LATEST, f"{self.version}\n")
         return manifest
 
     def abort(self) -> None:
@@ -328,7 +242,7 @@ class Warehouse:
         for relpath, content in files.items():
             target = _inside(report_dir, relpath)
             target.parent.mkdir(parents=True, exist_ok=True)
-            _place_bytes(target, content)
+            place_bytes(target, content)
         return report_dir
 
     def datasets(self) -> list[str]:
@@ -403,8 +317,8 @@ class Warehouse:
                 problems.append(f"{entry.path}: missing")
             elif (size := path.stat().st_size) != entry.size:
                 problems.append(f"{entry.path}: size {size} differs from {entry.size} in the manifest")
-            elif (digest := _sha256(path)) != entry.sha256:
+            elif (digest := sha256_file(path)) != entry.sha256:
                 problems.append(f"{entry.path}: sha256 {digest} differs from {entry.sha256} in the manifest")
         listed = {entry.path for entry in manifest.files}
-        problems += [f"{rel}: not in the manifest" for rel, _ in _version_files(version_dir) if rel not in listed]
+        problems += [f"{rel}: not in the manifest" for rel, _ in version_files(version_dir) if rel not in listed]
         return problems
