@@ -1,5 +1,14 @@
 """The error hierarchy: every failure a user can cause names what failed and how to fix it."""
 
+import difflib
+from collections.abc import Iterable
+
+
+def closest(name: str, options: Iterable[str]) -> str | None:
+    """The option most like ``name``, for "did you mean" hints; None when nothing is close."""
+    matches = difflib.get_close_matches(name, list(options), n=1)
+    return matches[0] if matches else None
+
 
 class HqdataError(Exception):
     """Root of every error hqdata raises on purpose."""

@@ -4,16 +4,17 @@ Every problem is reported with the file, the field and a fix, and all problems o
 reported together so one edit-run cycle fixes them all.
 """
 
-import difflib
 from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any, TypeVar
+from zoneinfo import ZoneInfo
 
 import yaml
 from pydantic import BaseModel, ValidationError
 
-from catalog.errors import DeclarationError
+from catalog.errors import DeclarationError, closest
 from catalog.models import CatalogSettings, Dataset, Source, Suite
 
 M = TypeVar("M", bound=BaseModel)
@@ -29,6 +30,10 @@ class Catalog:
     datasets: dict[str, Dataset]
     suites: dict[str, Suite]
     files: dict[str, Path]  # "source:<id>" / "dataset:<name>" / "suite:<name>" -> declaring file
+
+    def today(self) -> date:
+        """Today in the catalog's timezone: the default date grants are checked against."""
+        return datetime.now(ZoneInfo(self.settings.timezone)).date()
 
     def dataset(self, name: str) -> Dataset:
         if name not in self.datasets:
@@ -133,8 +138,8 @@ def _field_names(model: type[BaseModel], loc: Iterable[Any]) -> list[str]:
 
 
 def _did_you_mean(name: str, options: Iterable[str]) -> str:
-    close = difflib.get_close_matches(name, list(options), n=1)
-    return f" (did you mean {close[0]!r}?)" if close else ""
+    close = closest(name, options)
+    return f" (did you mean {close!r}?)" if close else ""
 
 
 def _cross_check(

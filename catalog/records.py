@@ -1,5 +1,7 @@
 """Column contracts for published records and the ledger (DESIGN §4 and §5)."""
 
+import hashlib
+
 import polars as pl
 
 LEDGER_SCHEMA: dict[str, pl.DataType] = {
@@ -33,6 +35,11 @@ TEXT_COLUMNS: tuple[str, ...] = (
     "pii_masked",
     "dup_cluster_size",
 )
+
+
+def sha256_hex(text: str) -> str:
+    """``content_sha256``: hex SHA-256 of the text's UTF-8 bytes."""
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
 def empty_ledger() -> pl.DataFrame:

@@ -14,7 +14,6 @@ is not reused (version numbers may have gaps; ``parent_version`` gives the chain
 are serialised by a lock file and happen in numeric order.
 """
 
-import difflib
 import fcntl
 import importlib.metadata
 import os
@@ -31,7 +30,7 @@ import polars as pl
 from pydantic import ValidationError
 
 from catalog.atomic import fsync, place_bytes, place_parquet
-from catalog.errors import SchemaMismatchError, WarehouseError
+from catalog.errors import SchemaMismatchError, WarehouseError, closest
 from catalog.manifest import DATA_DIR, MANIFEST, Manifest, describe_file, sha256_file, version_files
 from catalog.records import LEDGER_SCHEMA
 
@@ -69,7 +68,8 @@ def _inside(base: Path, relpath: str) -> Path:
 
 
 def _did_you_mean(name: str, choices: list[str]) -> list[str]:
-    return [f"did you mean {hint!r}?" for hint in difflib.get_close_matches(name, choices, n=1)]
+    close = closest(name, choices)
+    return [f"did you mean {close!r}?"] if close else []
 
 
 def _numbered_dirs(dataset_dir: Path) -> list[tuple[int, Path]]:

@@ -1,9 +1,8 @@
 """一致性 (consistency) indicators: unique ids, content hashes that match, provenance that traces."""
 
-import hashlib
-
 import polars as pl
 
+from catalog.records import sha256_hex
 from checks.facts import ReleaseFacts
 from checks.metric import Metric, not_evaluated, ratio
 from checks.metrics_completeness import is_filled
@@ -36,7 +35,7 @@ def content_hash(facts: ReleaseFacts) -> Metric:
         records["content_sha256"].to_list(),
         strict=True,
     )
-    mismatched = [i for i, text, digest in pairs if text is None or hashlib.sha256(text.encode()).hexdigest() != digest]
+    mismatched = [i for i, text, digest in pairs if text is None or sha256_hex(text) != digest]
     evidence = f"{len(mismatched):,} mismatches" + (
         f", e.g. {', '.join(map(str, mismatched[:3]))}" if mismatched else ""
     )

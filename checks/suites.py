@@ -5,10 +5,9 @@ expectations, each tagged with the GB/T 36344 dimension it evidences, so that th
 that gate publishing also feed the quality report.
 """
 
-import difflib
 from collections.abc import Mapping, Sequence
 
-from catalog.errors import DeclarationError
+from catalog.errors import DeclarationError, closest
 from catalog.models import ColumnSpec, Dataset, ExpectationDecl, Source, Suite
 from checks.expectations import DEFAULT_DIMENSION
 
@@ -34,8 +33,8 @@ def suite_expectations(dataset: Dataset, suites: Mapping[str, Suite]) -> list[Ex
     for name in dataset.suites:
         suite = suites.get(name)
         if suite is None:
-            close = difflib.get_close_matches(name, list(suites), n=1)
-            hint = f"did you mean {close[0]!r}?" if close else f"known suites: {', '.join(sorted(suites)) or 'none'}"
+            close = closest(name, suites)
+            hint = f"did you mean {close!r}?" if close else f"known suites: {', '.join(sorted(suites)) or 'none'}"
             raise DeclarationError(
                 f"dataset {dataset.name} lists suite {name!r} but no suites/*.yaml declares it; {hint}"
             )

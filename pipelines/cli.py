@@ -5,10 +5,9 @@ Exit codes (DESIGN §8): 0 published / ok, 1 a gate or blocking check refused pu
 """
 
 import sys
-from datetime import date, datetime
+from datetime import date
 from pathlib import Path
 from typing import Annotated
-from zoneinfo import ZoneInfo
 
 import polars as pl
 import typer
@@ -101,7 +100,7 @@ def sources_check(catalog_root: CatalogRoot = None, run_date: RunDate = None) ->
     """Every source's grant status and days until expiry."""
     try:
         catalog = load_catalog(resolve_catalog_root(catalog_root))
-        today = date.fromisoformat(run_date) if run_date else datetime.now(ZoneInfo(catalog.settings.timezone)).date()
+        today = date.fromisoformat(run_date) if run_date else catalog.today()
     except (DeclarationError, ValueError) as error:
         raise _fail(str(error), 2) from error
     table = Table(title=f"Sources in {catalog.root} on {today}")

@@ -6,13 +6,13 @@ import dagster as dg
 from dagster._core.definitions.unresolved_asset_job_definition import UnresolvedAssetJobDefinition  # not re-exported
 
 from catalog.loader import Catalog, load_catalog
-from pipelines.defs.assets import catalog_assets, dataset_key
+from pipelines.defs.assets import catalog_assets, dagster_name, dataset_key
 from pipelines.defs.checks import grant_check, quarantine_check
 from pipelines.defs.resources import HqdataResource
 
 
 def dataset_job_name(name: str) -> str:
-    return f"build_{name.replace('-', '_').replace('.', '_')}"
+    return f"build_{dagster_name(name)}"
 
 
 def dataset_job(name: str) -> UnresolvedAssetJobDefinition:

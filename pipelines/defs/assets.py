@@ -30,9 +30,9 @@ def dataset_key(stage: str, dataset: str) -> dg.AssetKey:
     return dg.AssetKey([stage, dataset])
 
 
-def group_name(dataset: Dataset) -> str:
-    """Dagster group names allow only letters, digits and underscores."""
-    return dataset.name.replace("-", "_").replace(".", "_")
+def dagster_name(name: str) -> str:
+    """Dagster group and job names allow only letters, digits and underscores."""
+    return name.replace("-", "_").replace(".", "_")
 
 
 def _counts(staged: Staged) -> dict[str, dg.MetadataValue]:
@@ -67,7 +67,9 @@ def raw_asset(source: Source) -> dg.AssetsDefinition:
     def _raw(context: dg.AssetExecutionContext, hqdata: HqdataResource) -> dg.MaterializeResult:
         catalog = hqdata.catalog()
         try:
-            staged = ingest_step(catalog, catalog.sources[source.id], run_date=hqdata.today(), ingested_at=hqdata.now())
+            staged = ingest_step(
+                catalog, catalog.sources[source.id], run_date=hqdata.today(catalog), ingested_at=hqdata.now()
+            )
         except AuthorisationError as err:
             raise _refuse(err) from err
         path = hqdata.staging().write(list(raw_key(source.id).path), staged)
@@ -81,7 +83,7 @@ def clean_asset(dataset: Dataset) -> dg.AssetsDefinition:
     @dg.asset(
         key=dataset_key("clean", dataset.name),
         deps=[raw_key(s) for s in dataset.sources],
-        group_name=group_name(dataset),
+        group_name=dagster_name(dataset.name),
         kinds={"polars"},
         description=f"{dataset.title or dataset.name}: normalised, masked and scored records; low-quality ones filtered.",
         metadata={"recipe_fingerprint": dataset.clean.fingerprint(), "pii_fingerprint": dataset.pii.fingerprint()},
@@ -90,7 +92,7 @@ def clean_asset(dataset: Dataset) -> dg.AssetsDefinition:
         catalog = hqdata.catalog()
         current = catalog.dataset(dataset.name)
         try:
-            check_dataset_grants(catalog, current, run_date=hqdata.today())
+            check_dataset_grants(catalog, current, run_date=hqdata.today(catalog))
         except AuthorisationError as err:
             raise _refuse(err) from err
         store = hqdata.staging()
@@ -106,7 +108,7 @@ def dedup_asset(dataset: Dataset) -> dg.AssetsDefinition:
     @dg.asset(
         key=dataset_key("dedup", dataset.name),
         deps=[dataset_key("clean", dataset.name)],
-        group_name=group_name(dataset),
+        group_name=dagster_name(dataset.name),
         kinds={"polars"},
         description=f"{dataset.title or dataset.name}: exact and near duplicates removed (MinHash LSH).",
         metadata={"dedup_fingerprint": dataset.dedup.fingerprint()},
@@ -131,7 +133,7 @@ def published_asset(dataset: Dataset) -> dg.AssetsDefinition:
     @dg.asset(
         key=key,
         deps=[dataset_key("dedup", dataset.name)],
-        group_name=group_name(dataset),
+        group_name=dagster_name(dataset.name),
         kinds={"parquet"},
         description=f"{dataset.title or dataset.name}: the scored, versioned release in the warehouse.",
         check_specs=[
@@ -160,7 +162,12 @@ def published_asset(dataset: Dataset) -> dg.AssetsDefinition:
         current = catalog.dataset(dataset.name)
         upstream = hqdata.staging().read(list(dataset_key("dedup", dataset.name).path))
         outcome = publish_release(
-            catalog, current, upstream, run_date=hqdata.today(), run_id=context.run_id, warehouse=hqdata.warehouse()
+            catalog,
+            current,
+            upstream,
+            run_date=hqdata.today(catalog),
+            run_id=context.run_id,
+            warehouse=hqdata.warehouse(),
         )
         report = outcome.report
         summary = report.summary

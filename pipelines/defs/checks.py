@@ -18,7 +18,7 @@ def grant_check(source: Source) -> dg.AssetChecksDefinition:
     )
     def _grant(hqdata: HqdataResource) -> dg.AssetCheckResult:
         catalog = hqdata.catalog()
-        verdict = check_source(catalog, catalog.sources[source.id], run_date=hqdata.today())
+        verdict = check_source(catalog, catalog.sources[source.id], run_date=hqdata.today(catalog))
         return dg.AssetCheckResult(
             passed=verdict.allowed and not verdict.expiring_soon,
             severity=dg.AssetCheckSeverity.ERROR if not verdict.allowed else dg.AssetCheckSeverity.WARN,

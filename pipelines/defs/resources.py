@@ -2,7 +2,6 @@
 
 from datetime import UTC, date, datetime
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 import dagster as dg
 
@@ -25,10 +24,8 @@ class HqdataResource(dg.ConfigurableResource):
     def catalog(self) -> Catalog:
         return load_catalog(self.catalog_root)
 
-    def today(self) -> date:
-        if self.run_date:
-            return date.fromisoformat(self.run_date)
-        return datetime.now(ZoneInfo(self.catalog().settings.timezone)).date()
+    def today(self, catalog: Catalog) -> date:
+        return date.fromisoformat(self.run_date) if self.run_date else catalog.today()
 
     def now(self) -> datetime:
         return datetime.now(UTC)

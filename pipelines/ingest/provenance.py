@@ -17,10 +17,6 @@ def record_id(source_id: str, source_key: str) -> str:
     return hashlib.sha256(f"{source_id}\x1f{source_key}".encode()).hexdigest()[:20]
 
 
-def sha256_hex(text: str) -> str:
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
-
-
 def excerpt(raw: bytes | str) -> str:
     """A short, printable excerpt of a bad record for the quarantine detail.
 

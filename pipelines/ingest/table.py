@@ -12,9 +12,10 @@ from typing import Any
 import polars as pl
 
 from catalog.models import ColumnSpec
+from catalog.records import sha256_hex
 from pipelines import reasons
 from pipelines.ingest.context import IngestContext, Row
-from pipelines.ingest.provenance import record_id, sha256_hex
+from pipelines.ingest.provenance import record_id
 
 _TRUE = {"true", "1", "yes", "y", "是", "t"}
 _FALSE = {"false", "0", "no", "n", "否", "f"}

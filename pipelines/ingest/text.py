@@ -8,10 +8,11 @@ from typing import Any
 import polars as pl
 
 from catalog.models import DOCUMENT_FORMATS, Source
+from catalog.records import sha256_hex
 from pipelines import reasons
 from pipelines.ingest.context import IngestContext, Row
 from pipelines.ingest.decode import binary_problem
-from pipelines.ingest.provenance import record_id, sha256_hex
+from pipelines.ingest.provenance import record_id
 from pipelines.ingest.reading import Problem
 
 TEXT_RECORD_SCHEMA: dict[str, pl.DataType] = {

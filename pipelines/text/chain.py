@@ -5,7 +5,6 @@ scoring so tokens, not raw identifiers, are what the length and ratio signals co
 operator means adding a module and a line to ``TEXT_STAGES``.
 """
 
-import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Literal
@@ -13,6 +12,7 @@ from typing import Literal
 import polars as pl
 
 from catalog.models import CleanConfig, PiiConfig
+from catalog.records import sha256_hex
 from pipelines.stage import StageResult
 from pipelines.text.normalise import normalise_text
 from pipelines.text.pii import mask_pii
@@ -37,9 +37,7 @@ TEXT_STAGES: tuple[TextStage, ...] = (
 
 def content_sha256(texts: pl.Series) -> pl.Series:
     """Hex SHA-256 of each text's UTF-8 bytes (polars has no SHA-256 expression)."""
-    return pl.Series(
-        "content_sha256", [hashlib.sha256(t.encode()).hexdigest() for t in texts.to_list()], dtype=pl.String
-    )
+    return pl.Series("content_sha256", [sha256_hex(t) for t in texts.to_list()], dtype=pl.String)
 
 
 def clean_text(records: pl.DataFrame, *, clean: CleanConfig, pii: PiiConfig) -> StageResult:
