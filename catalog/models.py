@@ -117,6 +117,9 @@ class Source(Model):
     update_cycle: UpdateCycle
     authorisation: Authorisation | None = None
     description: str = ""
+    document_per: Literal["file", "line"] = Field(
+        default="file", description="txt sources: one document per file, or one per line (keyed file:line)."
+    )
     max_record_bytes: int = Field(default=1_000_000, gt=0, description="Larger records go to quarantine.")
     max_file_bytes: int = Field(
         default=256 * 1024 * 1024,

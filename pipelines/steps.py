@@ -16,20 +16,24 @@ from catalog.models import Dataset, Source
 from pipelines.dedup.chains import resolve_duplicate_chains
 from pipelines.dedup.exact import dedup_exact, dedup_on_key
 from pipelines.dedup.near import dedup_near
-from pipelines.ingest import ingest_source
+from pipelines.ingest import SourceIngest
 from pipelines.stage import StageResult
-from pipelines.staging import Staged
+from pipelines.staging import Staged, StageWriter
 from pipelines.tables.validate import validate_rows
 from pipelines.text.chain import clean_text
 
 
-def ingest_step(catalog: Catalog, source: Source, *, run_date: date, ingested_at: datetime) -> Staged:
-    """Read one source, but only while its grant is valid: a refusal reads no byte."""
+def ingest_step(
+    catalog: Catalog, source: Source, *, run_date: date, ingested_at: datetime, out: StageWriter
+) -> dict[str, dict[str, float]]:
+    """Read one source into ``out`` batch by batch, but only while its grant is valid: a refusal reads no byte."""
     verdict = check_source(catalog, source, run_date=run_date)
     if not verdict.allowed:
         raise AuthorisationError(verdict.message)
-    result = ingest_source(source, root=catalog.root, ingested_at=ingested_at)
-    return Staged(records=result.kept, ledger=result.removed, stats={"ingest": result.stats})
+    run = SourceIngest(source, root=catalog.root, ingested_at=ingested_at)
+    for part in run.batches():
+        out.add(records=part.kept, ledger=part.removed)
+    return {"ingest": run.stats}
 
 
 def check_dataset_grants(catalog: Catalog, dataset: Dataset, *, run_date: date) -> None:

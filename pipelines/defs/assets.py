@@ -35,10 +35,11 @@ def dagster_name(name: str) -> str:
     return name.replace("-", "_").replace(".", "_")
 
 
-def _counts(staged: Staged) -> dict[str, dg.MetadataValue]:
+def _counts(staged: Staged, *, rows: int | None = None) -> dict[str, dg.MetadataValue]:
+    """Counts for the UI; ``rows`` when the records were streamed to disk rather than held."""
     outcomes = staged.ledger["outcome"].value_counts().sort("outcome")
     return {
-        "rows": dg.MetadataValue.int(staged.records.height),
+        "rows": dg.MetadataValue.int(staged.records.height if rows is None else rows),
         "removed_so_far": dg.MetadataValue.int(staged.ledger.height),
         "removed_by_reason": dg.MetadataValue.json(dict(outcomes.iter_rows())),
         **{
@@ -66,15 +67,26 @@ def raw_asset(source: Source) -> dg.AssetsDefinition:
     )
     def _raw(context: dg.AssetExecutionContext, hqdata: HqdataResource) -> dg.MaterializeResult:
         catalog = hqdata.catalog()
-        try:
-            staged = ingest_step(
-                catalog, catalog.sources[source.id], run_date=hqdata.today(catalog), ingested_at=hqdata.now()
-            )
-        except AuthorisationError as err:
-            raise _refuse(err) from err
-        path = hqdata.staging().write(list(raw_key(source.id).path), staged)
-        context.log.info(f"{source.id}: {staged.records.height} records, {staged.ledger.height} quarantined")
-        return dg.MaterializeResult(metadata={**_counts(staged), "staged_at": dg.MetadataValue.path(str(path))})
+        store = hqdata.staging()
+        key = list(raw_key(source.id).path)
+        with store.writer(key) as out:
+            try:
+                stats = ingest_step(
+                    catalog,
+                    catalog.sources[source.id],
+                    run_date=hqdata.today(catalog),
+                    ingested_at=hqdata.now(),
+                    out=out,
+                )
+            except AuthorisationError as err:
+                raise _refuse(err) from err
+            path = out.commit(stats)
+        summary = store.summary(key)
+        rows = store.record_count(key)
+        context.log.info(f"{source.id}: {rows} records, {summary.ledger.height} quarantined")
+        return dg.MaterializeResult(
+            metadata={**_counts(summary, rows=rows), "staged_at": dg.MetadataValue.path(str(path))}
+        )
 
     return _raw
 

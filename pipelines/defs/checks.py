@@ -36,8 +36,9 @@ def quarantine_check(source: Source) -> dg.AssetChecksDefinition:
         description=f"Warns when more than {QUARANTINE_WARN_RATE:.0%} of a source's records are quarantined.",
     )
     def _quarantine(hqdata: HqdataResource) -> dg.AssetCheckResult:
-        staged = hqdata.staging().read(list(raw_key(source.id).path))
-        ingested = staged.records.height + staged.ledger.height
+        store = hqdata.staging()
+        staged = store.summary(list(raw_key(source.id).path))
+        ingested = store.record_count(list(raw_key(source.id).path)) + staged.ledger.height
         rate = staged.ledger.height / ingested if ingested else 0.0
         return dg.AssetCheckResult(
             passed=rate <= QUARANTINE_WARN_RATE,

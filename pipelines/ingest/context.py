@@ -6,7 +6,17 @@ from pathlib import Path
 from typing import Any
 
 from catalog.models import Source
+from pipelines.ingest.blocks import BLOCK_BYTES
 from pipelines.ingest.provenance import Quarantine
+
+
+@dataclass(frozen=True)
+class Tuning:
+    """How files are cut for parsing; tests shrink the blocks to drive both paths through small files."""
+
+    block_bytes: int = BLOCK_BYTES
+    min_block_bytes: int = 256 << 10  # a declined block this small is read line by line
+    fast: bool = True  # parse clean blocks whole with polars; off, every line takes the line-by-line path
 
 
 @dataclass
@@ -17,6 +27,7 @@ class IngestContext:
     quarantine: Quarantine
     counts: Counter[str] = field(default_factory=Counter)
     headers: list[str | None] = field(default_factory=list)  # per CSV file with a header: why it is unusable, or None
+    tuning: Tuning = Tuning()
 
     def reject(self, path: Path, line: int | str | None, reason: str, message: str, raw: bytes | str = b"") -> None:
         self.quarantine.add(path=path, line=line, reason=reason, message=message, raw=raw)

@@ -9,54 +9,123 @@ is wrong, and ``SchemaMismatchError`` says so instead.
 
 import csv
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
+
+import polars as pl
 
 from catalog.errors import SchemaMismatchError
 from catalog.models import Source
 from pipelines import reasons
+from pipelines.ingest.blocks import Block
 from pipelines.ingest.context import IngestContext, Row
-from pipelines.ingest.reading import Problem, check_line, raw_lines
+from pipelines.ingest.decode import FileEncoding
+from pipelines.ingest.fast import has_control_characters, may_hold_controls, read_lines, utf8_block
+from pipelines.ingest.files import Line
+from pipelines.ingest.reading import Batch, Problem, check_line, decoded_line, parse_lines
+from pipelines.ingest.table import raw_table_block
+from pipelines.ingest.text import PY_WHITESPACE, accept_block
 
 
-def csv_rows(path: Path, *, ctx: IngestContext) -> Iterator[Row]:
+def csv_rows(path: Path, *, ctx: IngestContext) -> Iterator[Batch]:
     source = ctx.source
     # The csv module caps a cell at 128 KiB by default; a record may be as large as declared.
     csv.field_size_limit(max(csv.field_size_limit(), source.max_record_bytes))
     nulls = frozenset(source.csv.null_values)
-    names = [] if source.csv.header else [source.file_field(c) for c in source.schema_]
-    positions = _first_positions(names)
-    header_pending = source.csv.header
-    bad_header: str | None = None
-    for line, encoding in raw_lines(path, ctx=ctx):
-        if header_pending:
-            header_pending = False
-            names, bad_header = _header(check_line(line, encoding, ctx=ctx), source=source, path=path)
-            positions = _first_positions(names)
-            ctx.headers.append(bad_header)
-            continue
-        if bad_header is not None:
-            ctx.reject(path, line.number, reasons.INGEST_BAD_HEADER, bad_header, raw=line.data)
-            continue
-        checked = check_line(line, encoding, ctx=ctx)
-        if isinstance(checked, Problem):
-            ctx.reject(path, line.number, checked.reason, checked.message, raw=line.data)
-            continue
+    state = _Header(names=[] if source.csv.header else [source.file_field(c) for c in source.schema_])
+
+    def header(line: Line, encoding: FileEncoding) -> None:
+        state.names, state.problem = _header(check_line(line, encoding, ctx=ctx), source=source, path=path)
+        ctx.headers.append(state.problem)
+
+    def slow(line: Line, encoding: FileEncoding) -> Iterator[Row]:
+        if state.problem is not None:
+            ctx.reject(path, line.number, reasons.INGEST_BAD_HEADER, state.problem, raw=line.data)
+            return
+        checked = decoded_line(path, line, encoding, ctx=ctx)
+        if checked is None:
+            return
         cells = _cells(checked, source=source)
         if isinstance(cells, Problem):
             ctx.reject(path, line.number, cells.reason, cells.message, raw=checked)
-            continue
-        if len(cells) != len(names):
+            return
+        if len(cells) != len(state.names):
             ctx.reject(
                 path,
                 line.number,
                 reasons.INGEST_MALFORMED_ROW,
                 f"{len(cells)} fields where the {'header has' if source.csv.header else 'schema declares'} "
-                f"{len(names)} (delimiter {source.delimiter!r})",
+                f"{len(state.names)} (delimiter {source.delimiter!r})",
                 raw=checked,
             )
-            continue
+            return
+        positions = _first_positions(state.names)
         fields = {name: None if cells[i].strip() in nulls else cells[i] for name, i in positions.items()}
         yield Row(path=path, line=line.number, fields=fields, raw=checked)
+
+    def fast(block: Block, encoding: FileEncoding) -> pl.DataFrame | None:
+        if state.problem is not None:
+            return None
+        parsed = _parse_block(block, encoding, names=state.names, source=source)
+        if parsed is None:
+            return None
+        frame, data = parsed
+        ctx.counts[f"decoded.{encoding.codecs[0]}"] += block.lines
+        fields = frame.select(
+            *[_null_if_marked(pl.col(f"_{i}"), nulls).alias(name) for name, i in _first_positions(state.names).items()],
+            pl.col("_raw"),
+        )
+        if source.kind == "text":
+            canonical = fields.select(pl.col(in_file).alias(name) for name, in_file in source.fields.items())
+            return accept_block(canonical, data=data, first=block.first, path=path, ctx=ctx, controls=False)
+        return raw_table_block(fields, block=block, path=path, ctx=ctx)
+
+    return parse_lines(path, ctx=ctx, slow=slow, fast=fast, header=header if source.csv.header else None)
+
+
+@dataclass
+class _Header:
+    """A file's column names, or why its header is unusable (then every line is quarantined)."""
+
+    names: list[str]
+    problem: str | None = None
+
+
+def _parse_block(
+    block: Block, encoding: FileEncoding, *, names: list[str], source: Source
+) -> tuple[pl.DataFrame, bytes] | None:
+    """The block's cells as strings (columns ``_0``…, one row per line) and the block as UTF-8, or None if a
+    line needs a closer look.
+
+    Only blocks without the quote character are taken: there the csv module simply splits a line
+    at the delimiter, and so does polars. Every line must have exactly the header's number of fields.
+    """
+    if not names:
+        return None
+    data = utf8_block(block, encoding, limit=source.max_record_bytes)
+    if data is None or source.csv.quote.encode() in data:
+        return None
+    if b"\r" in data:
+        data = data.replace(b"\r\n", b"\n")
+        if b"\r" in data:  # a lone carriage return ends a line for the csv module
+            return None
+    lines = read_lines(data, expected=block.lines)
+    if lines is None or (may_hold_controls(data, escapes=False) and has_control_characters(lines)):
+        return None
+    cells = lines.str.split(source.delimiter)
+    if (cells.list.len() != len(names)).any():
+        return None
+    frame = pl.DataFrame({"_raw": lines, "_cells": cells}).select(
+        pl.col("_raw"), *[pl.col("_cells").list.get(i).alias(f"_{i}") for i in range(len(names))]
+    )
+    if len(names) == 1 and (frame["_0"].str.strip_chars(PY_WHITESPACE) == "").any():
+        return None
+    return frame, data
+
+
+def _null_if_marked(cell: pl.Expr, nulls: frozenset[str]) -> pl.Expr:
+    """A cell equal to a declared null marker, after trimming whitespace as ``str.strip`` does, is null."""
+    return pl.when(cell.str.strip_chars(PY_WHITESPACE).is_in(list(nulls))).then(None).otherwise(cell)
 
 
 def _first_positions(names: list[str]) -> dict[str, int]:

@@ -29,10 +29,13 @@ SUBSETS = {"ascii": "utf-8", "utf_8": "utf-8", "gb2312": "gb18030", "gbk": "gb18
 # Below this many bytes the detector's guesses are weak; charset-normalizer's own ``detect``
 # lowers its confidence by the same amount there.
 SMALL_SAMPLE_BYTES = 32
+# The detector looks at most at this much of a file's head: enough to be sure, and fast.
+DETECTION_SAMPLE_BYTES = 1 << 20
 SMALL_SAMPLE_PENALTY = 0.2
 # Text where more than this share of characters are control characters is binary data.
 MAX_CONTROL_SHARE = 0.3
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f-\x9f]")
+CONTROL_PATTERN = r"[\x00-\x08\x0b\x0e-\x1f\x7f-\x9f]"  # the same for ``re`` and polars
+_CONTROL = re.compile(CONTROL_PATTERN)
 
 
 @dataclass(frozen=True)
@@ -90,6 +93,7 @@ def detect(head: bytes) -> tuple[str | None, float]:
     The sample is cut at its last line break so a multi-byte character split by the chunk
     boundary does not rule the right encoding out.
     """
+    head = head[:DETECTION_SAMPLE_BYTES]
     sample = head[: head.rindex(b"\n") + 1] if b"\n" in head else head
     if not sample:
         return None, 0.0

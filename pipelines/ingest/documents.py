@@ -1,16 +1,47 @@
-"""One document per file: plain text, or an HTML page reduced to its main text.
+"""Plain-text documents (one per file, or one per line) and HTML pages reduced to their main text.
 
-The whole file is the record, keyed by its path; its size is checked against
-``max_record_bytes`` before a byte is decoded.
+A whole-file document is keyed by its path; its size is checked against ``max_record_bytes``
+before a byte is decoded.
 """
 
 from collections.abc import Iterator
 from pathlib import Path
 
+import polars as pl
+
 from pipelines import reasons
+from pipelines.ingest.blocks import Block
 from pipelines.ingest.context import IngestContext, Row
+from pipelines.ingest.decode import FileEncoding
+from pipelines.ingest.fast import has_control_characters, may_hold_controls, read_lines, utf8_block
+from pipelines.ingest.files import Line
 from pipelines.ingest.html import extract_page, meta_charset
-from pipelines.ingest.reading import decoded_document
+from pipelines.ingest.reading import Batch, decoded_document, decoded_line, parse_lines
+from pipelines.ingest.text import PY_WHITESPACE, accept_block
+
+
+def txt_line_rows(path: Path, *, ctx: IngestContext) -> Iterator[Batch]:
+    """One document per line (``document_per: line``), keyed ``file:line``."""
+
+    def slow(line: Line, encoding: FileEncoding) -> Iterator[Row]:
+        text = decoded_line(path, line, encoding, ctx=ctx)
+        if text is not None:
+            yield Row(path=path, line=line.number, fields={"text": text}, raw=text)
+
+    def fast(block: Block, encoding: FileEncoding) -> pl.DataFrame | None:
+        data = utf8_block(block, encoding, limit=ctx.source.max_record_bytes)
+        if data is None:
+            return None
+        lines = read_lines(data, expected=block.lines)
+        if lines is None or (may_hold_controls(data, escapes=False) and has_control_characters(lines)):
+            return None
+        if (lines.str.strip_chars(PY_WHITESPACE) == "").any():
+            return None
+        ctx.counts[f"decoded.{encoding.codecs[0]}"] += block.lines
+        frame = lines.alias("text").to_frame()
+        return accept_block(frame, data=data, first=block.first, path=path, ctx=ctx, controls=False)
+
+    return parse_lines(path, ctx=ctx, slow=slow, fast=fast)
 
 
 def txt_rows(path: Path, *, ctx: IngestContext) -> Iterator[Row]:

@@ -18,7 +18,14 @@ _GZIP_WBITS = zlib.MAX_WBITS | 16  # zlib reads the gzip header and trailer itse
 
 
 class TruncatedFile(Exception):
-    """A compressed file ended early or is damaged; the records read before it still count."""
+    """A compressed file ended early or is damaged; the records read before it still count.
+
+    ``line`` is the number of the first line that could not be read, where the reader knows it.
+    """
+
+    def __init__(self, message: str, *, line: int | None = None) -> None:
+        super().__init__(message)
+        self.line = line
 
 
 @dataclass(frozen=True)
@@ -54,8 +61,8 @@ def source_files(source: Source, *, root: Path) -> list[Path]:
     return files
 
 
-def iter_chunks(path: Path) -> Iterator[bytes]:
-    """The file's bytes in chunks of at most ``CHUNK_BYTES``, decompressed when it ends in ``.gz``.
+def iter_chunks(path: Path, size: int = CHUNK_BYTES) -> Iterator[bytes]:
+    """The file's bytes in chunks of at most ``size`` bytes, decompressed when it ends in ``.gz``.
 
     A damaged or truncated gzip stream raises ``TruncatedFile`` after every byte that could be
     decompressed was yielded, so the caller keeps those records and quarantines the rest with a
@@ -63,25 +70,25 @@ def iter_chunks(path: Path) -> Iterator[bytes]:
     """
     with path.open("rb") as handle:
         if path.suffix == ".gz":
-            yield from _gunzip(handle)
+            yield from _gunzip(handle, size)
         else:
-            while chunk := handle.read(CHUNK_BYTES):
+            while chunk := handle.read(size):
                 yield chunk
 
 
-def _gunzip(handle: BinaryIO) -> Iterator[bytes]:
+def _gunzip(handle: BinaryIO, size: int) -> Iterator[bytes]:
     """Decompress gzip members one after another, never producing more than a chunk at once (no zip bombs)."""
     inflater = zlib.decompressobj(_GZIP_WBITS)
     started = False
     data = b""
     try:
-        while data or (data := handle.read(CHUNK_BYTES)):
+        while data or (data := handle.read(size)):
             if not started:
                 data = data.lstrip(b"\0")  # zero padding between or after members, which gzip tools accept
                 if not data:
                     continue
             started = True
-            if out := inflater.decompress(data, CHUNK_BYTES):
+            if out := inflater.decompress(data, size):
                 yield out
             data = inflater.unconsumed_tail
             if inflater.eof:
@@ -95,19 +102,26 @@ def _gunzip(handle: BinaryIO) -> Iterator[bytes]:
 
 
 def split_lines(
-    chunks: Iterable[bytes], *, limit: int, newline: bytes = b"\n", cr: bytes = b"\r", start: int = 0
+    chunks: Iterable[bytes],
+    *,
+    limit: int,
+    newline: bytes = b"\n",
+    cr: bytes = b"\r",
+    start: int = 0,
+    first: int = 1,
 ) -> Iterator[Line]:
     """Cut a byte stream into lines, keeping only the head of a line longer than ``limit`` bytes.
 
     ``newline`` and ``cr`` are the line-feed and carriage-return code units of the file's
     encoding; for UTF-16 they are two bytes and only matched at even offsets within a line.
-    ``start`` is the offset of the first chunk's first byte (after a byte-order mark).
+    ``start`` is the offset of the first chunk's first byte (after a byte-order mark) and
+    ``first`` the number of its first line.
     """
     width = len(newline)
     keep = limit + len(cr) + 1  # enough to tell a line of exactly ``limit`` bytes plus CR from a longer one
     kept = bytearray()
     size = 0
-    number, offset = 1, start
+    number, offset = first, start
     pending = b""
     for chunk in chunks:
         data = pending + chunk
@@ -130,6 +144,27 @@ def split_lines(
     kept += pending[: max(keep - len(kept), 0)]
     if size:
         yield _line(number, offset, kept, size, cr=cr)
+
+
+def line_at(head: bytes, rest: Iterator[bytes], *, limit: int, number: int, offset: int) -> tuple[Line, bytes]:
+    """The line that starts ``head`` and may go on in ``rest``, and the bytes after its line feed.
+
+    Only the line's head is kept, so a line of any length costs ``limit`` bytes of memory;
+    ``rest`` is consumed up to the chunk holding the line feed.
+    """
+    keep = limit + 2
+    kept = bytearray()
+    size = 0
+    data: bytes | None = head
+    while data is not None:
+        end = data.find(b"\n")
+        piece = data if end < 0 else data[:end]
+        kept += piece[: max(keep - len(kept), 0)]
+        size += len(piece)
+        if end >= 0:
+            return _line(number, offset, kept, size, cr=b"\r"), data[end + 1 :]
+        data = next(rest, None)
+    return _line(number, offset, kept, size, cr=b"\r"), b""
 
 
 def _find_aligned(data: bytes, newline: bytes, pos: int) -> int:

@@ -5,16 +5,31 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import polars as pl
+import polars_hash as plh
 
 from catalog.records import LEDGER_SCHEMA
 from pipelines.reasons import Outcome, Stage, outcome
 
 EXCERPT_CHARS = 120
+ID_CHARS = 20
 
 
 def record_id(source_id: str, source_key: str) -> str:
     """A stable id: the same record of the same source gets the same id on every run."""
-    return hashlib.sha256(f"{source_id}\x1f{source_key}".encode()).hexdigest()[:20]
+    return hashlib.sha256(f"{source_id}\x1f{source_key}".encode()).hexdigest()[:ID_CHARS]
+
+
+def record_ids(source_id: str, keys: pl.Expr) -> pl.Expr:
+    """``record_id`` for a column of keys, computed in polars (the same digest, byte for byte)."""
+    return sha256_expr(pl.format("{}\x1f{}", pl.lit(source_id), keys)).str.head(ID_CHARS)
+
+
+def sha256_expr(values: pl.Expr) -> pl.Expr:
+    """The hex SHA-256 of each string's UTF-8 bytes, as ``catalog.records.sha256_hex`` gives it.
+
+    ``pl.hash`` is not stable across polars versions, so persisted digests come from polars-hash.
+    """
+    return plh.CryptographicHashingNameSpace(values).sha2_256()
 
 
 def excerpt(raw: bytes | str) -> str:
@@ -62,5 +77,8 @@ class Quarantine:
             }
         )
 
-    def frame(self) -> pl.DataFrame:
-        return pl.DataFrame(self.rows, schema=LEDGER_SCHEMA)
+    def drain(self) -> pl.DataFrame:
+        """The rows collected since the last drain, as ledger rows; the collection starts empty again."""
+        frame = pl.DataFrame(self.rows, schema=LEDGER_SCHEMA)
+        self.rows.clear()
+        return frame

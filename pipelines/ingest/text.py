@@ -1,19 +1,19 @@
 """Text records: a reader's rows mapped onto canonical fields, with provenance attached."""
 
-from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
-from datetime import datetime
+import json
+from datetime import date, datetime
+from pathlib import Path
 from typing import Any
 
 import polars as pl
 
 from catalog.models import DOCUMENT_FORMATS, Source
-from catalog.records import sha256_hex
 from pipelines import reasons
 from pipelines.ingest.context import IngestContext, Row
-from pipelines.ingest.decode import binary_problem
-from pipelines.ingest.provenance import record_id
-from pipelines.ingest.reading import Problem
+from pipelines.ingest.decode import CONTROL_PATTERN, binary_problem
+from pipelines.ingest.fast import line_texts
+from pipelines.ingest.provenance import record_ids, sha256_expr
+from pipelines.ingest.reading import Batch, Problem
 
 TEXT_RECORD_SCHEMA: dict[str, pl.DataType] = {
     "id": pl.String(),
@@ -22,55 +22,133 @@ TEXT_RECORD_SCHEMA: dict[str, pl.DataType] = {
     "grant_id": pl.String(),
     "source_uri": pl.String(),
     "source_key": pl.String(),
-    "original_time": pl.String(),
+    "original_time": pl.Datetime("us", "UTC"),
     "ingested_at": pl.Datetime("us", "UTC"),
     "content_sha256": pl.String(),
 }
 
 
-@dataclass(frozen=True)
-class RawText:
-    """One readable record before provenance is attached."""
-
-    key: str | None  # the mapped id field, if the source has one
-    location: str  # file:line
-    text: str
-    original_time: Any
-    source_uri: Any
-
-
-def text_records(rows: Iterable[Row], *, ctx: IngestContext) -> Iterator[RawText]:
-    """The rows that carry usable text; the others are quarantined with the reason."""
-    for row in rows:
-        record = _accept(row, ctx=ctx)
-        if record is not None:
-            yield record
+# A text record as read, before provenance: the mapped id (if any), where it was, and its fields.
+RAW_TEXT_SCHEMA: dict[str, pl.DataType] = {
+    "key": pl.String(),
+    "location": pl.String(),
+    "text": pl.String(),
+    "original_time": pl.String(),
+    "source_uri": pl.String(),
+}
+# What Python's ``str.strip`` removes, so a blank record is blank on both paths.
+PY_WHITESPACE = "".join(ch for ch in map(chr, range(0x3001)) if ch.isspace())
 
 
-def text_frame(raws: Iterator[RawText], *, source: Source, ingested_at: datetime) -> pl.DataFrame:
-    """Attach provenance: stable ids, URIs, hashes. A key seen twice keeps both records, told apart by location."""
-    seen: set[str] = set()
+def raw_text_frame(batch: Batch, *, ctx: IngestContext) -> pl.DataFrame:
+    """A reader's batch as raw text records; rows without usable text are quarantined with the reason."""
+    if isinstance(batch, pl.DataFrame):
+        return batch
     rows = []
-    for raw in raws:
-        key = raw.key if raw.key is not None else raw.location
-        if key in seen:
-            key = f"{key}@{raw.location}"
-        seen.add(key)
+    for row in batch:
+        fields = _canonical(row, ctx.source)
+        text = _usable_text(fields.get("text"), name=ctx.source.file_field("text"))
+        location = ctx.quarantine.location(row.path, row.line)
+        if isinstance(text, Problem):
+            ctx.quarantine.add_at(location, reason=text.reason, message=text.message, raw=row.raw)
+            continue
         rows.append(
             {
-                "id": record_id(source.id, key),
-                "text": raw.text,
-                "source_id": source.id,
-                "grant_id": source.authorisation.grant_id if source.authorisation else None,
-                "source_uri": str(raw.source_uri) if raw.source_uri not in (None, "") else raw.location,
-                "source_key": key,
-                "original_time": None if raw.original_time is None else str(raw.original_time),
-                "ingested_at": ingested_at,
-                "content_sha256": sha256_hex(raw.text),
+                "key": _scalar(fields.get("id")),
+                "location": location,
+                "text": text,
+                "original_time": _scalar(fields.get("original_time")),
+                "source_uri": _scalar(fields.get("source_uri")),
             }
         )
-    frame = pl.DataFrame(rows, schema=TEXT_RECORD_SCHEMA)
-    return frame.with_columns(original_time=_parse_time(pl.col("original_time")))
+    return pl.DataFrame(rows, schema=RAW_TEXT_SCHEMA)
+
+
+def accept_block(
+    frame: pl.DataFrame, *, data: bytes, first: int, path: Path, ctx: IngestContext, controls: bool = True
+) -> pl.DataFrame:
+    """The rows of a parsed block that carry usable text, as raw text records; the others quarantined.
+
+    ``data`` is the block as UTF-8 (for the excerpts of rejected records) and ``first`` its first
+    line's number; ``controls=False`` says the block is known to hold no control character.
+
+    The verdicts are those of ``_usable_text``: missing and blank are found with vectorised
+    expressions, and the rare text holding a control character is judged by ``_usable_text`` itself.
+    """
+    source = ctx.source
+    name = source.file_field("text")
+    prefix = ctx.quarantine.location(path, None) + ":"
+    text = pl.col("text")
+    marked = frame.with_row_index("line").with_columns(
+        key=pl.col("id").replace("", None) if "id" in frame.columns else pl.lit(None, dtype=pl.String),
+        location=pl.format("{}{}", pl.lit(prefix), pl.col("line") + first),
+        original_time=pl.col("original_time") if "original_time" in frame.columns else pl.lit(None, pl.String),
+        source_uri=pl.col("source_uri") if "source_uri" in frame.columns else pl.lit(None, pl.String),
+        _problem=pl.when(text.str.contains(CONTROL_PATTERN) if controls else pl.lit(False))
+        .then(pl.lit("check"))
+        .when(text.is_null())
+        .then(pl.lit(reasons.INGEST_MISSING_FIELD))
+        .when(text.str.strip_chars(PY_WHITESPACE) == "")
+        .then(pl.lit(reasons.INGEST_EMPTY_RECORD)),
+    )
+    flagged = marked.filter(pl.col("_problem").is_not_null())
+    if flagged.is_empty():
+        return marked.select(list(RAW_TEXT_SCHEMA)).cast(RAW_TEXT_SCHEMA)
+    rejected: dict[int, Problem] = {}
+    for index, value, flag in flagged.select("line", "text", "_problem").iter_rows():
+        problem = _usable_text(value, name=name) if flag == "check" else _problem(flag, name)
+        if isinstance(problem, Problem):
+            rejected[index] = problem
+    raws = line_texts(data, sorted(rejected))
+    for index, problem in rejected.items():
+        location = f"{prefix}{first + index}"
+        ctx.quarantine.add_at(location, reason=problem.reason, message=problem.message, raw=raws[index])
+    kept = marked.filter(~pl.col("line").is_in(list(rejected)))
+    return kept.select(list(RAW_TEXT_SCHEMA)).cast(RAW_TEXT_SCHEMA)
+
+
+def _problem(reason: str, name: str) -> Problem:
+    what = "missing" if reason == reasons.INGEST_MISSING_FIELD else "empty"
+    return Problem(reason, f"field {name!r} is {what}")
+
+
+def _scalar(value: Any) -> str | None:
+    """A mapped field as text: strings as they are, other JSON values as their JSON text, as polars gives them."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, str):
+        return value
+    if isinstance(value, date):  # Parquet timestamps and dates
+        return value.isoformat()
+    return json.dumps(value, ensure_ascii=False, default=str)
+
+
+def text_frame(raw: pl.DataFrame, *, source: Source, ingested_at: datetime, seen: set[str]) -> pl.DataFrame:
+    """Attach provenance: stable ids, URIs, hashes.
+
+    A key seen before in the source (``seen`` holds the keys of earlier batches, and grows) keeps
+    both records, the later one told apart by its location.
+    """
+    keyed = raw.with_columns(key=pl.coalesce("key", "location"))
+    keys = keyed["key"]
+    repeated = keys.is_duplicated() & ~keys.is_first_distinct()
+    if not seen.isdisjoint(keys.to_list()):
+        repeated = repeated | keys.is_in(list(seen))
+    seen.update(keys.to_list())
+    grant_id = source.authorisation.grant_id if source.authorisation else None
+    keyed = keyed.with_columns(key=pl.when(repeated).then(pl.format("{}@{}", "key", "location")).otherwise("key"))
+    frame = keyed.select(
+        id=record_ids(source.id, pl.col("key")),
+        text=pl.col("text"),
+        source_id=pl.lit(source.id),
+        grant_id=pl.lit(grant_id, dtype=pl.String),
+        source_uri=pl.coalesce(pl.col("source_uri").replace("", None), pl.col("location")),
+        source_key=pl.col("key"),
+        original_time=_parse_time(pl.col("original_time")),
+        ingested_at=pl.lit(ingested_at, dtype=pl.Datetime("us", "UTC")),
+        content_sha256=sha256_expr(pl.col("text")),
+    )
+    return frame.cast(TEXT_RECORD_SCHEMA)
 
 
 def _parse_time(column: pl.Expr) -> pl.Expr:
@@ -96,23 +174,6 @@ def _canonical(row: Row, source: Source) -> dict[str, Any]:
     if source.format in DOCUMENT_FORMATS:
         return row.fields
     return {name: row.fields.get(in_file) for name, in_file in source.fields.items()}
-
-
-def _accept(row: Row, *, ctx: IngestContext) -> RawText | None:
-    """Map a row's fields onto canonical ones, or quarantine it with the reason."""
-    fields = _canonical(row, ctx.source)
-    text = _usable_text(fields.get("text"), name=ctx.source.file_field("text"))
-    if isinstance(text, Problem):
-        ctx.reject(row.path, row.line, text.reason, text.message, raw=row.raw)
-        return None
-    key = fields.get("id")
-    return RawText(
-        key=None if key in (None, "") else str(key),
-        location=ctx.quarantine.location(row.path, row.line),
-        text=text,
-        original_time=fields.get("original_time"),
-        source_uri=fields.get("source_uri"),
-    )
 
 
 def _usable_text(value: Any, *, name: str) -> str | Problem:

@@ -11,7 +11,7 @@ from pydantic import ValidationError
 
 from catalog.errors import SchemaMismatchError
 from catalog.models import Source
-from pipelines.ingest import ingest_source
+from pipelines.ingest import Tuning, ingest_source
 from tests.ingest.ingest_helpers import (
     GRANT,
     NOW,
@@ -366,10 +366,10 @@ def test_parquet_rows_over_max_record_bytes_are_quarantined(tmp_path: Path) -> N
     assert reasons(result.removed) == {"data/a.parquet:2": "quarantined:ingest_too_large"}
 
 
-def test_a_10_mb_line_costs_a_bounded_amount_of_memory(tmp_path: Path) -> None:
+def test_a_30_mb_line_costs_a_bounded_amount_of_memory(tmp_path: Path) -> None:
     import tracemalloc
 
-    huge = ("长" * 3_500_000).encode()  # 10.5 MB, no newline
+    huge = ("长" * 10_000_000).encode()  # 30 MB, no newline
     write(
         tmp_path,
         "a.jsonl",
@@ -377,13 +377,13 @@ def test_a_10_mb_line_costs_a_bounded_amount_of_memory(tmp_path: Path) -> None:
     )
     source = text_source(fields={"text": "content"})
     tracemalloc.start()
-    result = ingest_source(source, root=tmp_path, ingested_at=NOW)
+    result = ingest_source(source, root=tmp_path, ingested_at=NOW, tuning=Tuning(block_bytes=1 << 20))
     _, peak = tracemalloc.get_traced_memory()
     tracemalloc.stop()
     assert result.kept["text"].to_list() == ["前", "后"]
     assert reasons(result.removed) == {"data/a.jsonl:2": "quarantined:ingest_too_large"}
-    assert "10500015 bytes at byte 19 > max_record_bytes=1000000" in detail(result.removed, "data/a.jsonl:2")
-    assert peak < 5 * 1024 * 1024  # a few chunks and one max_record_bytes prefix, not the line
+    assert "30000015 bytes at byte 19 > max_record_bytes=1000000" in detail(result.removed, "data/a.jsonl:2")
+    assert peak < 12 * 1024 * 1024  # a few blocks and chunks and one max_record_bytes prefix, not the line
 
 
 def test_a_10_mb_record_within_the_limit_is_read_at_a_small_multiple_of_its_size(tmp_path: Path) -> None:
