@@ -118,7 +118,7 @@ def _parse_block(
     frame = pl.DataFrame({"_raw": lines, "_cells": cells}).select(
         pl.col("_raw"), *[pl.col("_cells").list.get(i).alias(f"_{i}") for i in range(len(names))]
     )
-    if len(names) == 1 and (frame["_0"].str.strip_chars(PY_WHITESPACE) == "").any():
+    if (lines.str.strip_chars(PY_WHITESPACE) == "").any():  # a blank line (tabs too) is not a record
         return None
     return frame, data
 

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import polars as pl
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from polars.testing import assert_frame_equal
 
@@ -109,6 +109,14 @@ CELLS = st.one_of(
 
 
 @SETTINGS
+@example(  # a line of delimiters only is blank to the csv path when the delimiter is a tab
+    rows=[["S001", "S001", "S001"], ["", "", "\t"]],
+    blank=[],
+    encoding="utf-8",
+    delimiter="\t",
+    null_values=[""],
+    tuning=Tuning(block_bytes=122, min_block_bytes=0),
+)
 @given(
     rows=st.lists(st.lists(CELLS, min_size=3, max_size=5), max_size=40),
     blank=st.lists(st.integers(0, 40), max_size=3),
