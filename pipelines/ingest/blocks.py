@@ -68,9 +68,9 @@ def blocks(chunks: Iterable[bytes], *, limit: int, size: int = BLOCK_BYTES, star
             while len(data) >= size:
                 cut = data.rfind(b"\n", 0, size)
                 if cut < 0:
-                    line, data = line_at(data, stream, limit=limit, number=number, offset=offset)
+                    line, data, offset = line_at(data, stream, limit=limit, number=number, offset=offset)
                     yield line
-                    number, offset = number + 1, offset + line.size + 1
+                    number += 1
                     continue
                 block = Block(data[: cut + 1], first=number, offset=offset)
                 yield block

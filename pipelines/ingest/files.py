@@ -146,8 +146,9 @@ def split_lines(
         yield _line(number, offset, kept, size, cr=cr)
 
 
-def line_at(head: bytes, rest: Iterator[bytes], *, limit: int, number: int, offset: int) -> tuple[Line, bytes]:
-    """The line that starts ``head`` and may go on in ``rest``, and the bytes after its line feed.
+def line_at(head: bytes, rest: Iterator[bytes], *, limit: int, number: int, offset: int) -> tuple[Line, bytes, int]:
+    """The line that starts ``head`` and may go on in ``rest``, the bytes after its line feed, and the
+    offset those bytes start at.
 
     Only the line's head is kept, so a line of any length costs ``limit`` bytes of memory;
     ``rest`` is consumed up to the chunk holding the line feed.
@@ -162,9 +163,9 @@ def line_at(head: bytes, rest: Iterator[bytes], *, limit: int, number: int, offs
         kept += piece[: max(keep - len(kept), 0)]
         size += len(piece)
         if end >= 0:
-            return _line(number, offset, kept, size, cr=b"\r"), data[end + 1 :]
+            return _line(number, offset, kept, size, cr=b"\r"), data[end + 1 :], offset + size + 1
         data = next(rest, None)
-    return _line(number, offset, kept, size, cr=b"\r"), b""
+    return _line(number, offset, kept, size, cr=b"\r"), b"", offset + size
 
 
 def _find_aligned(data: bytes, newline: bytes, pos: int) -> int:

@@ -85,6 +85,12 @@ TUNINGS = st.builds(
 
 
 @SETTINGS
+@example(  # the offset after a line too long for a block counts its CR: a quarantined line names its byte
+    lines=[b"{}", b'{"content": "' + b"x" * 120 + b'"}', b'{"content": "' + b"y" * 120 + b'"}'],
+    encoding="utf-8",
+    crlf=True,
+    tuning=Tuning(block_bytes=122, min_block_bytes=0),
+)
 @given(
     lines=st.lists(json_lines(), max_size=40),
     encoding=st.sampled_from(["utf-8", "gb18030", "auto"]),
