@@ -37,8 +37,9 @@ def quarantine_check(source: Source) -> dg.AssetChecksDefinition:
     )
     def _quarantine(hqdata: HqdataResource) -> dg.AssetCheckResult:
         store = hqdata.staging()
-        staged = store.summary(list(raw_key(source.id).path))
-        ingested = store.record_count(list(raw_key(source.id).path)) + staged.ledger.height
+        key = list(raw_key(source.id).path)
+        staged = store.summary(key)
+        ingested = store.record_count(key) + staged.ledger.height
         rate = staged.ledger.height / ingested if ingested else 0.0
         return dg.AssetCheckResult(
             passed=rate <= QUARANTINE_WARN_RATE,

@@ -19,12 +19,12 @@ from catalog.models import Source
 from pipelines import reasons
 from pipelines.ingest.blocks import Block
 from pipelines.ingest.context import IngestContext, Row
-from pipelines.ingest.decode import FileEncoding
-from pipelines.ingest.fast import has_control_characters, may_hold_controls, read_lines, utf8_block
+from pipelines.ingest.decode import PY_WHITESPACE, FileEncoding
+from pipelines.ingest.fast import plain_lines
 from pipelines.ingest.files import Line
 from pipelines.ingest.reading import Batch, Problem, check_line, decoded_line, parse_lines
 from pipelines.ingest.table import raw_table_block
-from pipelines.ingest.text import PY_WHITESPACE, accept_block
+from pipelines.ingest.text import accept_block
 
 
 def csv_rows(path: Path, *, ctx: IngestContext) -> Iterator[Batch]:
@@ -102,24 +102,16 @@ def _parse_block(
     """
     if not names:
         return None
-    data = utf8_block(block, encoding, limit=source.max_record_bytes)
-    if data is None or source.csv.quote.encode() in data:
+    found = plain_lines(block, encoding, limit=source.max_record_bytes, forbidden=source.csv.quote.encode())
+    if found is None:
         return None
-    if b"\r" in data:
-        data = data.replace(b"\r\n", b"\n")
-        if b"\r" in data:  # a lone carriage return ends a line for the csv module
-            return None
-    lines = read_lines(data, expected=block.lines)
-    if lines is None or (may_hold_controls(data, escapes=False) and has_control_characters(lines)):
-        return None
+    lines, data = found
     cells = lines.str.split(source.delimiter)
     if (cells.list.len() != len(names)).any():
         return None
     frame = pl.DataFrame({"_raw": lines, "_cells": cells}).select(
         pl.col("_raw"), *[pl.col("_cells").list.get(i).alias(f"_{i}") for i in range(len(names))]
     )
-    if (lines.str.strip_chars(PY_WHITESPACE) == "").any():  # a blank line (tabs too) is not a record
-        return None
     return frame, data
 
 

@@ -36,6 +36,8 @@ SMALL_SAMPLE_PENALTY = 0.2
 MAX_CONTROL_SHARE = 0.3
 CONTROL_PATTERN = r"[\x00-\x08\x0b\x0e-\x1f\x7f-\x9f]"  # the same for ``re`` and polars
 _CONTROL = re.compile(CONTROL_PATTERN)
+# What Python's ``str.strip`` removes, for polars' ``strip_chars``: a blank record is blank on both paths.
+PY_WHITESPACE = "".join(ch for ch in map(chr, range(0x3001)) if ch.isspace())
 
 
 @dataclass(frozen=True)

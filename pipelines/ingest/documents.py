@@ -13,11 +13,11 @@ from pipelines import reasons
 from pipelines.ingest.blocks import Block
 from pipelines.ingest.context import IngestContext, Row
 from pipelines.ingest.decode import FileEncoding
-from pipelines.ingest.fast import has_control_characters, may_hold_controls, read_lines, utf8_block
+from pipelines.ingest.fast import plain_lines
 from pipelines.ingest.files import Line
 from pipelines.ingest.html import extract_page, meta_charset
 from pipelines.ingest.reading import Batch, decoded_document, decoded_line, parse_lines
-from pipelines.ingest.text import PY_WHITESPACE, accept_block
+from pipelines.ingest.text import accept_block
 
 
 def txt_line_rows(path: Path, *, ctx: IngestContext) -> Iterator[Batch]:
@@ -29,14 +29,10 @@ def txt_line_rows(path: Path, *, ctx: IngestContext) -> Iterator[Batch]:
             yield Row(path=path, line=line.number, fields={"text": text}, raw=text)
 
     def fast(block: Block, encoding: FileEncoding) -> pl.DataFrame | None:
-        data = utf8_block(block, encoding, limit=ctx.source.max_record_bytes)
-        if data is None:
+        found = plain_lines(block, encoding, limit=ctx.source.max_record_bytes)
+        if found is None:
             return None
-        lines = read_lines(data, expected=block.lines)
-        if lines is None or (may_hold_controls(data, escapes=False) and has_control_characters(lines)):
-            return None
-        if (lines.str.strip_chars(PY_WHITESPACE) == "").any():
-            return None
+        lines, data = found
         ctx.counts[f"decoded.{encoding.codecs[0]}"] += block.lines
         frame = lines.alias("text").to_frame()
         return accept_block(frame, data=data, first=block.first, path=path, ctx=ctx, controls=False)

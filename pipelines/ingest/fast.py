@@ -15,7 +15,7 @@ import numpy as np
 import polars as pl
 
 from pipelines.ingest.blocks import Block
-from pipelines.ingest.decode import CONTROL_PATTERN, FileEncoding
+from pipelines.ingest.decode import CONTROL_PATTERN, PY_WHITESPACE, FileEncoding
 
 # Every byte but the C0 controls and DEL, deleted to leave only those for inspection.
 _PRINTABLE_BYTES = bytes(range(0x20, 0x7F)) + bytes(range(0x80, 0x100))
@@ -46,7 +46,30 @@ def utf8_block(block: Block, encoding: FileEncoding, *, limit: int) -> bytes | N
     return data
 
 
-def read_lines(data: bytes, *, expected: int) -> pl.Series | None:
+def plain_lines(
+    block: Block, encoding: FileEncoding, *, limit: int, forbidden: bytes = b""
+) -> tuple[pl.Series, bytes] | None:
+    """A block's lines as text, and the block as UTF-8, when each line is taken as it is (CSV, plain text).
+
+    None when some line needs the line-by-line path: it holds a ``forbidden`` byte (a quote), a
+    lone carriage return (a line break to the csv module), a control character, or is blank.
+    """
+    data = utf8_block(block, encoding, limit=limit)
+    if data is None or (forbidden and forbidden in data):
+        return None
+    if b"\r" in data:
+        data = data.replace(b"\r\n", b"\n")
+        if b"\r" in data:
+            return None
+    lines = _read_lines(data, expected=block.lines)
+    if lines is None or (may_hold_controls(data, escapes=False) and _has_control_characters(lines)):
+        return None
+    if (lines.str.strip_chars(PY_WHITESPACE) == "").any():
+        return None
+    return lines, data
+
+
+def _read_lines(data: bytes, *, expected: int) -> pl.Series | None:
     """The lines of a block ``utf8_block`` passed, as a string Series, or None if polars sees another count.
 
     A block holds no NUL byte, so with NUL as the separator every line is one cell, unquoted.
@@ -76,7 +99,7 @@ def may_hold_controls(data: bytes, *, escapes: bool) -> bool:
     return _C1_CONTROL.search(data) is not None or (escapes and _CONTROL_ESCAPE.search(data) is not None)
 
 
-def has_control_characters(lines: pl.Series) -> bool:
+def _has_control_characters(lines: pl.Series) -> bool:
     """Whether any line holds a control character (C1 included), which only the line-by-line path judges."""
     return bool(lines.str.contains(CONTROL_PATTERN).any())
 
@@ -92,15 +115,17 @@ def _lines_fit(data: bytes, *, limit: int) -> bool:
         tail = len(data) - data.rfind(b"\n") - 1
         if tail <= limit:
             return True
-    breaks = np.flatnonzero(np.frombuffer(data, dtype=np.uint8) == 0x0A)
-    starts = np.concatenate(([0], breaks + 1))
-    ends = np.concatenate((breaks, [len(data)]))
+    starts, ends = _line_bounds(data)
     return bool((ends - starts).max(initial=0) <= limit)
 
 
 def line_texts(data: bytes, indexes: list[int]) -> dict[int, str]:
     """Some lines (0-based) of a block ``utf8_block`` passed, as text, for the excerpts of records rejected."""
-    breaks = np.flatnonzero(np.frombuffer(data, dtype=np.uint8) == 0x0A)
-    starts = np.concatenate(([0], breaks + 1))
-    ends = np.concatenate((breaks, [len(data)]))
+    starts, ends = _line_bounds(data)
     return {i: data[starts[i] : ends[i]].removesuffix(b"\r").decode("utf-8") for i in indexes}
+
+
+def _line_bounds(data: bytes) -> tuple[np.ndarray, np.ndarray]:
+    """Start and end offsets of every line (the line feed excluded)."""
+    breaks = np.flatnonzero(np.frombuffer(data, dtype=np.uint8) == 0x0A)
+    return np.concatenate(([0], breaks + 1)), np.concatenate((breaks, [len(data)]))

@@ -30,7 +30,7 @@ _RENDERED_SCALAR = r"^(?:-?\d[\d.eE+-]*|true|false)$"
 _RENDERED_FLOAT = r"^-?\d+[.eE][\d.eE+-]*$"
 # ``\ud800`` and friends: valid JSON syntax that leaves a lone surrogate, which is not a character.
 _SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")
-_SURROGATE_ESCAPE_BYTES = re.compile(rb"\\u[dD][89a-fA-F]")
+_SURROGATE_ESCAPE_BYTES = re.compile(_SURROGATE_ESCAPE.pattern.encode())
 
 
 def jsonl_rows(path: Path, *, ctx: IngestContext) -> Iterator[Batch]:

@@ -10,7 +10,7 @@ import polars as pl
 from catalog.models import DOCUMENT_FORMATS, Source
 from pipelines import reasons
 from pipelines.ingest.context import IngestContext, Row
-from pipelines.ingest.decode import CONTROL_PATTERN, binary_problem
+from pipelines.ingest.decode import CONTROL_PATTERN, PY_WHITESPACE, binary_problem
 from pipelines.ingest.fast import line_texts
 from pipelines.ingest.provenance import record_ids, sha256_expr
 from pipelines.ingest.reading import Batch, Problem
@@ -36,8 +36,6 @@ RAW_TEXT_SCHEMA: dict[str, pl.DataType] = {
     "original_time": pl.String(),
     "source_uri": pl.String(),
 }
-# What Python's ``str.strip`` removes, so a blank record is blank on both paths.
-PY_WHITESPACE = "".join(ch for ch in map(chr, range(0x3001)) if ch.isspace())
 
 
 def raw_text_frame(batch: Batch, *, ctx: IngestContext) -> pl.DataFrame:
@@ -72,8 +70,8 @@ def accept_block(
     ``data`` is the block as UTF-8 (for the excerpts of rejected records) and ``first`` its first
     line's number; ``controls=False`` says the block is known to hold no control character.
 
-    The verdicts are those of ``_usable_text``: missing and blank are found with vectorised
-    expressions, and the rare text holding a control character is judged by ``_usable_text`` itself.
+    Vectorised expressions pick out the rows that may be unusable (missing, blank, or holding a
+    control character); ``_usable_text`` itself gives the verdict on those few.
     """
     source = ctx.source
     name = source.file_field("text")
@@ -84,32 +82,22 @@ def accept_block(
         location=pl.format("{}{}", pl.lit(prefix), pl.col("line") + first),
         original_time=pl.col("original_time") if "original_time" in frame.columns else pl.lit(None, pl.String),
         source_uri=pl.col("source_uri") if "source_uri" in frame.columns else pl.lit(None, pl.String),
-        _problem=pl.when(text.str.contains(CONTROL_PATTERN) if controls else pl.lit(False))
-        .then(pl.lit("check"))
-        .when(text.is_null())
-        .then(pl.lit(reasons.INGEST_MISSING_FIELD))
-        .when(text.str.strip_chars(PY_WHITESPACE) == "")
-        .then(pl.lit(reasons.INGEST_EMPTY_RECORD)),
+        _suspect=text.is_null()
+        | (text.str.strip_chars(PY_WHITESPACE) == "")
+        | (text.str.contains(CONTROL_PATTERN) if controls else pl.lit(False)),
     )
-    flagged = marked.filter(pl.col("_problem").is_not_null())
-    if flagged.is_empty():
-        return marked.select(list(RAW_TEXT_SCHEMA)).cast(RAW_TEXT_SCHEMA)
     rejected: dict[int, Problem] = {}
-    for index, value, flag in flagged.select("line", "text", "_problem").iter_rows():
-        problem = _usable_text(value, name=name) if flag == "check" else _problem(flag, name)
+    for index, value in marked.filter(pl.col("_suspect")).select("line", "text").iter_rows():
+        problem = _usable_text(value, name=name)
         if isinstance(problem, Problem):
             rejected[index] = problem
-    raws = line_texts(data, sorted(rejected))
-    for index, problem in rejected.items():
-        location = f"{prefix}{first + index}"
-        ctx.quarantine.add_at(location, reason=problem.reason, message=problem.message, raw=raws[index])
-    kept = marked.filter(~pl.col("line").is_in(list(rejected)))
-    return kept.select(list(RAW_TEXT_SCHEMA)).cast(RAW_TEXT_SCHEMA)
-
-
-def _problem(reason: str, name: str) -> Problem:
-    what = "missing" if reason == reasons.INGEST_MISSING_FIELD else "empty"
-    return Problem(reason, f"field {name!r} is {what}")
+    if rejected:
+        raws = line_texts(data, sorted(rejected))
+        for index, problem in rejected.items():
+            location = f"{prefix}{first + index}"
+            ctx.quarantine.add_at(location, reason=problem.reason, message=problem.message, raw=raws[index])
+        marked = marked.filter(~pl.col("line").is_in(list(rejected)))
+    return marked.select(list(RAW_TEXT_SCHEMA)).cast(RAW_TEXT_SCHEMA)
 
 
 def _scalar(value: Any) -> str | None:
